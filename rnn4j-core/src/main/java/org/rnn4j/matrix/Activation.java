@@ -1,0 +1,82 @@
+package org.rnn4j.matrix;
+
+import java.util.Locale;
+
+/**
+ * The element-wise nonlinearities of a recurrent layer. Each is applied in place, and its derivative
+ * is computed from the activation's output y (cheaper than keeping the pre-activation):
+ * <pre>
+ *   tanh:    y = tanh(a),          dy/da = 1 − y²
+ *   relu:    y = max(0, a),        dy/da = 1 if y &gt; 0 else 0
+ *   sigmoid: y = 1 / (1 + e^(−a)), dy/da = y (1 − y)
+ * </pre>
+ */
+public enum Activation {
+    TANH {
+        @Override
+        public float apply(float a) {
+            return (float) Math.tanh(a);
+        }
+
+        @Override
+        public float derivativeFromOutput(float y) {
+            return 1f - y * y;
+        }
+    },
+    RELU {
+        @Override
+        public float apply(float a) {
+            return a > 0f ? a : 0f;
+        }
+
+        @Override
+        public float derivativeFromOutput(float y) {
+            return y > 0f ? 1f : 0f;
+        }
+    },
+    SIGMOID {
+        @Override
+        public float apply(float a) {
+            return sigmoid(a);
+        }
+
+        @Override
+        public float derivativeFromOutput(float y) {
+            return y * (1f - y);
+        }
+    };
+
+    public abstract float apply(float a);
+
+    public abstract float derivativeFromOutput(float y);
+
+    /** The lower-case name used in model files and on the command line. */
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Activation fromId(String id) {
+        for (Activation a : values()) {
+            if (a.id().equals(id)) {
+                return a;
+            }
+        }
+        throw new IllegalArgumentException("unknown nonlinearity '" + id + "': expected tanh, relu or sigmoid");
+    }
+
+    /** Numerically safe logistic function. */
+    public static float sigmoid(float a) {
+        if (a >= 0f) {
+            return (float) (1.0 / (1.0 + Math.exp(-a)));
+        }
+        double e = Math.exp(a);
+        return (float) (e / (1.0 + e));
+    }
+
+    /** Applies the activation to data[from, to) in place. */
+    public void applyInPlace(float[] data, int from, int to) {
+        for (int i = from; i < to; i++) {
+            data[i] = apply(data[i]);
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package org.rnn4j.matrix;
+
+/**
+ * Matrix kernels with explicit outputs. The name says whether a kernel overwrites its output
+ * ({@code mul}) or accumulates into it ({@code mulAdd}); shape and aliasing checks come first.
+ *
+ * <p>The matrix products run on the fastest {@link Gemm} available, chosen once at start-up (see
+ * {@link #backend()}); set the system property {@code rnn4j.gemm=naive|scalar|vector} to force one.
+ */
+public final class Kernels {
+    private static volatile Gemm gemm = GemmSelector.select();
+
+    private Kernels() {
+    }
+
+    /** The backend in use; {@link Gemm#name()} says which. */
+    public static Gemm backend() {
+        return gemm;
+    }
+
+    /** Replaces the backend (tests and benchmarks compare backends this way). */
+    public static void useBackend(Gemm backend) {
+        gemm = backend;
+    }
+
+    /** out = a · b. */
+    public static void mul(Matrix a, Matrix b, Matrix out) {
+        checkMul(a.rows, a.cols, b.rows, b.cols, out, "mul", a, b);
+        gemm.mul(out.rows, out.cols, a.cols, a.data, a.offset, b.data, b.offset, out.data, out.offset, 0f);
+    }
+
+    /** out += a · b. */
+    public static void mulAdd(Matrix a, Matrix b, Matrix out) {
+        checkMul(a.rows, a.cols, b.rows, b.cols, out, "mulAdd", a, b);
+        gemm.mul(out.rows, out.cols, a.cols, a.data, a.offset, b.data, b.offset, out.data, out.offset, 1f);
+    }
+
+    /** out = aᵀ · b. */
+    public static void mulTransA(Matrix a, Matrix b, Matrix out) {
+        checkMul(a.cols, a.rows, b.rows, b.cols, out, "mulTransA", a, b);
+        gemm.mulTransA(out.rows, out.cols, a.rows, a.data, a.offset, b.data, b.offset, out.data, out.offset, 0f);
+    }
+
+    /** out += aᵀ · b. */
+    public static void mulTransAAdd(Matrix a, Matrix b, Matrix out) {
+        checkMul(a.cols, a.rows, b.rows, b.cols, out, "mulTransAAdd", a, b);
+        gemm.mulTransA(out.rows, out.cols, a.rows, a.data, a.offset, b.data, b.offset, out.data, out.offset, 1f);
+    }
+
+    /** out = a · bᵀ. */
+    public static void mulTransB(Matrix a, Matrix b, Matrix out) {
+        checkMul(a.rows, a.cols, b.cols, b.rows, out, "mulTransB", a, b);
+        gemm.mulTransB(out.rows, out.cols, a.cols, a.data, a.offset, b.data, b.offset, out.data, out.offset, 0f);
+    }
+
+    /** out += a · bᵀ. */
+    public static void mulTransBAdd(Matrix a, Matrix b, Matrix out) {
+        checkMul(a.rows, a.cols, b.cols, b.rows, out, "mulTransBAdd", a, b);
+        gemm.mulTransB(out.rows, out.cols, a.cols, a.data, a.offset, b.data, b.offset, out.data, out.offset, 1f);
+    }
+
+    /** Checks op(a) (ar×ac) · op(b) (br×bc) → out and that out does not alias an operand. */
+    private static void checkMul(int ar, int ac, int br, int bc, Matrix out, String op, Matrix a, Matrix b) {
+        if (ac != br) {
+            throw new IllegalArgumentException(op + ": left operand is " + ar + "x" + ac + " but right operand is "
+                    + br + "x" + bc + " (inner sizes " + ac + " and " + br + " differ)");
+        }
+        if (out.rows != ar || out.cols != bc) {
+            throw new IllegalArgumentException(op + ": output is " + out.shape() + " but the product is ("
+                    + ar + ", " + bc + ")");
+        }
+        if (out.overlaps(a) || out.overlaps(b)) {
+            throw new IllegalArgumentException(op + ": the output shares storage with an operand");
+        }
+    }
+
+    /** Each row of m += v, where v has m.cols values (adding a bias to every row). */
+    public static void addRowVector(Matrix m, Matrix v) {
+        if (v.size() != m.cols) {
+            throw new IllegalArgumentException("addRowVector: vector has " + v.size() + " values but the matrix has "
+                    + m.cols + " columns");
+        }
+        float[] d = m.data;
+        float[] vd = v.data;
+        for (int r = 0; r < m.rows; r++) {
+            int base = m.offset + r * m.cols;
+            for (int c = 0; c < m.cols; c++) {
+                d[base + c] += vd[v.offset + c];
+            }
+        }
+    }
+
+    /** out[c] += Σ_r m[r, c] (the gradient of a bias added to every row). */
+    public static void sumRowsAdd(Matrix m, Matrix out) {
+        if (out.size() != m.cols) {
+            throw new IllegalArgumentException("sumRowsAdd: output has " + out.size() + " values but the matrix has "
+                    + m.cols + " columns");
+        }
+        float[] d = m.data;
+        float[] od = out.data;
+        for (int r = 0; r < m.rows; r++) {
+            int base = m.offset + r * m.cols;
+            for (int c = 0; c < m.cols; c++) {
+                od[out.offset + c] += d[base + c];
+            }
+        }
+    }
+
+    /** out += a (same shape). */
+    public static void addInPlace(Matrix out, Matrix a) {
+        out.requireSameShape(a, "addInPlace");
+        for (int i = 0; i < out.size(); i++) {
+            out.data[out.offset + i] += a.data[a.offset + i];
+        }
+    }
+
+    /** out *= s. */
+    public static void scaleInPlace(Matrix out, float s) {
+        for (int i = 0; i < out.size(); i++) {
+            out.data[out.offset + i] *= s;
+        }
+    }
+
+    /** Σ a[i]² accumulated in double. */
+    public static double sumOfSquares(Matrix a) {
+        double s = 0;
+        for (int i = 0; i < a.size(); i++) {
+            double v = a.data[a.offset + i];
+            s += v * v;
+        }
+        return s;
+    }
+
+    /** ⟨a, b⟩ accumulated in double (same shape). */
+    public static double dot(Matrix a, Matrix b) {
+        a.requireSameShape(b, "dot");
+        double s = 0;
+        for (int i = 0; i < a.size(); i++) {
+            s += (double) a.data[a.offset + i] * b.data[b.offset + i];
+        }
+        return s;
+    }
+}
