@@ -1,0 +1,201 @@
+package org.rnn4j.model;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.rnn4j.matrix.Matrix;
+import org.rnn4j.matrix.Rng;
+import org.rnn4j.nn.Embedding;
+import org.rnn4j.nn.Init;
+import org.rnn4j.nn.Linear;
+import org.rnn4j.nn.OneHot;
+import org.rnn4j.nn.Parameter;
+import org.rnn4j.nn.SoftmaxCrossEntropy;
+
+/**
+ * A next-token model: embedding (or one-hot) → {@link RecurrentStack} → linear decoder → softmax.
+ * <pre>
+ *   x_t = E[token_t]  (or onehot(token_t)),   h_t = stack(x_t, h_{t-1}),   o_t = V h_t + c
+ *   L   = Σ_t −ln softmax(o_t)[target_t]       (steps with a negative target are left out)
+ * </pre>
+ * It is the PyTorch module {@code embedding → rnn → decoder} with the same parameter names, so model
+ * files move between the two unchanged. Batches are time-major: token {@code t·B + b} is step t of
+ * sequence b.
+ */
+public final class LanguageModel {
+    private final ModelConfig config;
+    private final Embedding embedding; // null for one-hot inputs
+    private final RecurrentStack rnn;
+    private final Linear decoder;
+    private final List<Parameter> parameters;
+    private Matrix input;   // (T·B, D) one-hot buffer, or the embedding's output
+    private Matrix logits;  // (T·B, V) of the last forward
+    private Matrix stepInput; // (B, D) for step()
+    private Matrix stepLogits; // (B, V) for step()
+
+    public LanguageModel(ModelConfig config) {
+        this.config = config;
+        this.embedding = config.embeddingDim() > 0
+                ? new Embedding("embedding.", config.vocabSize(), config.embeddingDim()) : null;
+        this.rnn = new RecurrentStack(config.cell(), config.nonlinearity(), config.inputSize(), config.hiddenSize(),
+                config.numLayers(), config.learnedInitialState());
+        this.decoder = new Linear("decoder.", config.hiddenSize(), config.vocabSize());
+        List<Parameter> ps = new ArrayList<>();
+        if (embedding != null) {
+            ps.addAll(embedding.parameters());
+        }
+        ps.addAll(rnn.parameters());
+        ps.addAll(decoder.parameters());
+        this.parameters = Collections.unmodifiableList(ps);
+    }
+
+    /** A model initialised as PyTorch initialises the same module, with the given recurrent recipe. */
+    public static LanguageModel create(ModelConfig config, Init.RecurrentInit recurrentInit, Rng rng) {
+        LanguageModel m = new LanguageModel(config);
+        if (m.embedding != null) {
+            rng.fillGaussian(m.embedding.weight().value, 1.0); // nn.Embedding: N(0, 1)
+        }
+        m.rnn.initialize(recurrentInit, rng);
+        float bound = (float) (1.0 / Math.sqrt(config.hiddenSize())); // nn.Linear: U(±1/√fan_in)
+        Init.uniform(m.decoder.weight().value, bound, rng);
+        Init.uniform(m.decoder.bias().value, bound, rng);
+        return m;
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public RecurrentStack rnn() {
+        return rnn;
+    }
+
+    /** Parameters in the order of the PyTorch module's {@code state_dict}. */
+    public List<Parameter> parameters() {
+        return parameters;
+    }
+
+    public Parameter parameter(String name) {
+        for (Parameter p : parameters) {
+            if (p.name().equals(name)) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("the model has no parameter '" + name + "'");
+    }
+
+    public long parameterCount() {
+        long n = 0;
+        for (Parameter p : parameters) {
+            n += p.size();
+        }
+        return n;
+    }
+
+    public void zeroGrad() {
+        for (Parameter p : parameters) {
+            p.zeroGrad();
+        }
+    }
+
+    public RecurrentState newState(int batch) {
+        return rnn.newState(batch);
+    }
+
+    /**
+     * Forward pass over T steps of B sequences from {@code state} (updated to the final state), with the
+     * loss against {@code targets} (negative = no target). Leaves the logits in {@link #logits()}.
+     */
+    public SoftmaxCrossEntropy.Result forward(int[] tokens, int[] targets, int steps, int batch,
+                                              RecurrentState state) {
+        run(tokens, targets, steps, batch, state);
+        return targets == null ? null : SoftmaxCrossEntropy.forward(logits, targets, null);
+    }
+
+    private void run(int[] tokens, int[] targets, int steps, int batch, RecurrentState state) {
+        int n = checkBatch(tokens, targets, steps, batch);
+        Matrix x;
+        if (embedding != null) {
+            x = embedding.forward(tokens, n);
+        } else {
+            input = resize(input, n, config.vocabSize());
+            OneHot.encode(tokens, n, input);
+            x = input;
+        }
+        Matrix h = rnn.forward(x, steps, batch, state);
+        logits = decoder.forward(h);
+    }
+
+    /**
+     * Forward and backward: adds ∂(scale · L)/∂θ into every parameter's gradient, where L is the loss
+     * summed over all steps and sequences. Returns the (unscaled) loss.
+     */
+    public SoftmaxCrossEntropy.Result forwardBackward(int[] tokens, int[] targets, int steps, int batch,
+                                                      RecurrentState state, float scale) {
+        if (targets == null) {
+            throw new IllegalArgumentException("training needs targets");
+        }
+        run(tokens, targets, steps, batch, state);
+        // The logits buffer becomes the gradient buffer: dz = p − onehot(y), then times scale.
+        SoftmaxCrossEntropy.Result r = SoftmaxCrossEntropy.forward(logits, targets, logits);
+        if (scale != 1f) {
+            for (int i = 0; i < logits.size(); i++) {
+                logits.data[logits.offset + i] *= scale;
+            }
+        }
+        Matrix dH = decoder.backward(logits);
+        Matrix dX = rnn.backward(dH, null);
+        if (embedding != null) {
+            embedding.backward(dX);
+        }
+        return r;
+    }
+
+    /** The logits (T·B × V) of the last {@link #forward}; overwritten by the gradient in forwardBackward. */
+    public Matrix logits() {
+        return logits;
+    }
+
+    /**
+     * One step for generation: feeds tokens (one per sequence of the state's batch) and returns the next
+     * logits (B × V), owned by the model. O(1) per token: the state carries everything before.
+     */
+    public Matrix step(int[] tokens, RecurrentState state) {
+        int b = state.batch();
+        if (tokens.length != b) {
+            throw new IllegalArgumentException(tokens.length + " tokens given for a state of batch " + b);
+        }
+        stepInput = resize(stepInput, b, config.inputSize());
+        if (embedding != null) {
+            embedding.lookup(tokens, b, stepInput);
+        } else {
+            OneHot.encode(tokens, b, stepInput);
+        }
+        Matrix h = rnn.step(stepInput, state);
+        stepLogits = resize(stepLogits, b, config.vocabSize());
+        decoder.apply(h, stepLogits);
+        return stepLogits;
+    }
+
+    private int checkBatch(int[] tokens, int[] targets, int steps, int batch) {
+        if (steps < 1 || batch < 1) {
+            throw new IllegalArgumentException("steps and batch must be positive, got T=" + steps + ", B=" + batch);
+        }
+        int n = Math.multiplyExact(steps, batch);
+        if (tokens.length < n || (targets != null && targets.length < n)) {
+            throw new IllegalArgumentException("T=" + steps + ", B=" + batch + " needs " + n + " tokens and targets, got "
+                    + tokens.length + (targets == null ? "" : " and " + targets.length));
+        }
+        return n;
+    }
+
+    private static Matrix resize(Matrix m, int rows, int cols) {
+        if (m != null && m.rows == rows && m.cols == cols) {
+            return m;
+        }
+        if (m != null && m.data.length >= rows * cols) {
+            return Matrix.view(m.data, 0, rows, cols);
+        }
+        return new Matrix(rows, cols);
+    }
+}

@@ -1,0 +1,221 @@
+package org.rnn4j.nn;
+
+import java.util.List;
+import org.rnn4j.matrix.Activation;
+import org.rnn4j.matrix.Kernels;
+import org.rnn4j.matrix.Matrix;
+
+/**
+ * The Elman recurrent layer (Elman 1990, "Finding structure in time"), as PyTorch's {@code nn.RNN}
+ * computes it:
+ * <pre>
+ *   a_t = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh
+ *   h_t = f(a_t)            f ∈ {tanh, relu, sigmoid}
+ * </pre>
+ * with the same parameters at every step. Back-propagation through time, for t = T-1 … 0:
+ * <pre>
+ *   dh_t  = ∂L/∂h_t (from the output) + dh_{t+1} carried back
+ *   da_t  = dh_t ⊙ f'(a_t)                   (f' computed from h_t)
+ *   carry = da_t · W_hh                      (→ dh_{t-1})
+ *   dW_ih += Σ_t da_tᵀ x_t,  dW_hh += Σ_t da_tᵀ h_{t-1},  db_ih = db_hh += Σ_t da_t
+ *   dx_t  = da_t · W_ih
+ * </pre>
+ * Only the recurrence runs step by step; the input projection, the weight gradients and the input
+ * gradient are each one matrix product over all T·B rows.
+ */
+public final class ElmanLayer implements RecurrentLayer {
+    private final int inputSize;  // D
+    private final int hiddenSize; // H
+    private final Activation activation;
+    final Parameter weightIh; // (H, D)
+    final Parameter weightHh; // (H, H)
+    final Parameter biasIh;   // (H)
+    final Parameter biasHh;   // (H)
+    private final Matrix bias; // (1, H) b_ih + b_hh, refreshed each forward
+
+    // Caches of the last forward pass, reallocated only when T·B or B grows.
+    private final StepBuffers buf = new StepBuffers();
+    private Matrix x;        // (T·B, D) input of the last forward (not copied)
+    private Matrix h;        // (T·B, H) outputs h_t
+    private Matrix state0;   // (B, H) copy of h_{-1}
+    private Matrix dA;       // (T·B, H)
+    private Matrix dX;       // (T·B, D)
+    private Matrix carry;    // (B, H) dh flowing to the previous step
+    private Matrix[] hSteps; // views of h per step
+    private Matrix[] dASteps;
+    private Matrix stepPre;  // (B, H) scratch of step()
+    private int steps;
+    private int batch;
+    private boolean forwardDone;
+
+    /**
+     * @param namePrefix prefix of the parameter names, e.g. {@code "rnn."}
+     * @param layerIndex k in {@code weight_ih_l{k}}
+     * @param suffix {@code ""}, or {@code "_reverse"} for the backward direction of a bidirectional layer
+     */
+    public ElmanLayer(String namePrefix, int layerIndex, String suffix, int inputSize, int hiddenSize,
+                      Activation activation) {
+        if (inputSize <= 0 || hiddenSize <= 0) {
+            throw new IllegalArgumentException("Elman layer sizes must be positive, got input " + inputSize
+                    + " and hidden " + hiddenSize);
+        }
+        this.inputSize = inputSize;
+        this.hiddenSize = hiddenSize;
+        this.activation = activation;
+        String s = "_l" + layerIndex + suffix;
+        this.weightIh = Parameter.matrix(namePrefix + "weight_ih" + s, hiddenSize, inputSize);
+        this.weightHh = Parameter.matrix(namePrefix + "weight_hh" + s, hiddenSize, hiddenSize);
+        this.biasIh = Parameter.vector(namePrefix + "bias_ih" + s, hiddenSize);
+        this.biasHh = Parameter.vector(namePrefix + "bias_hh" + s, hiddenSize);
+        this.bias = new Matrix(1, hiddenSize);
+    }
+
+    @Override
+    public int inputSize() {
+        return inputSize;
+    }
+
+    @Override
+    public int hiddenSize() {
+        return hiddenSize;
+    }
+
+    @Override
+    public int stateSize() {
+        return hiddenSize;
+    }
+
+    public Activation activation() {
+        return activation;
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return List.of(weightIh, weightHh, biasIh, biasHh);
+    }
+
+    /** W_hh, the recurrent matrix (H, H). */
+    public Parameter recurrentWeight() {
+        return weightHh;
+    }
+
+    @Override
+    public Matrix forward(Matrix input, int steps, int batch, Matrix initialState) {
+        int n = steps * batch;
+        input.requireShape(n, inputSize, "Elman layer input (T·B × D) with T=" + steps + ", B=" + batch);
+        initialState.requireShape(batch, hiddenSize, "Elman layer initial state (B × H)");
+        allocate(steps, batch);
+        this.x = input;
+        state0.copyFrom(initialState);
+        refreshBias();
+        // a = X·W_ihᵀ + (b_ih + b_hh) for all steps at once
+        Kernels.mulTransB(input, weightIh.value, h);
+        Kernels.addRowVector(h, bias);
+        Matrix prev = state0;
+        for (int t = 0; t < steps; t++) {
+            Matrix ht = hSteps[t];
+            Kernels.mulTransBAdd(prev, weightHh.value, ht); // a_t += h_{t-1}·W_hhᵀ
+            activation.applyInPlace(ht.data, ht.offset, ht.offset + ht.size());
+            prev = ht;
+        }
+        forwardDone = true;
+        return h;
+    }
+
+    private void refreshBias() {
+        for (int k = 0; k < hiddenSize; k++) {
+            bias.data[k] = biasIh.value.data[k] + biasHh.value.data[k];
+        }
+    }
+
+    @Override
+    public Matrix finalState() {
+        requireForward("finalState()");
+        return hSteps[steps - 1];
+    }
+
+    @Override
+    public Matrix backward(Matrix dOutput, Matrix dFinalState) {
+        requireForward("backward()");
+        int n = steps * batch;
+        if (dOutput != null) {
+            dOutput.requireShape(n, hiddenSize, "gradient of the Elman layer output (T·B × H)");
+        }
+        if (dFinalState != null) {
+            dFinalState.requireShape(batch, hiddenSize, "gradient of the Elman layer final state (B × H)");
+            carry.copyFrom(dFinalState);
+        } else {
+            carry.zero();
+        }
+        float[] hd = h.data;
+        float[] dad = dA.data;
+        float[] cd = carry.data;
+        for (int t = steps - 1; t >= 0; t--) {
+            int base = t * batch * hiddenSize;
+            for (int i = 0; i < batch * hiddenSize; i++) {
+                // dh_t = dOut_t + carry;  da_t = dh_t ⊙ f'(h_t)
+                float dh = cd[i] + (dOutput == null ? 0f : dOutput.data[dOutput.offset + base + i]);
+                dad[base + i] = dh * activation.derivativeFromOutput(hd[base + i]);
+            }
+            Kernels.mul(dASteps[t], weightHh.value, carry); // dh_{t-1} = da_t · W_hh
+        }
+        // Weight gradients, one product each over all steps.
+        Kernels.mulTransAAdd(dA, x, weightIh.grad);                   // dW_ih += daᵀ x
+        Kernels.mulTransAAdd(dASteps[0], state0, weightHh.grad);       // dW_hh += da_0ᵀ h_{-1}
+        if (steps > 1) {
+            int rest = (steps - 1) * batch;
+            Kernels.mulTransAAdd(dA.rows(batch, rest), h.rows(0, rest), weightHh.grad); // + Σ_{t≥1} da_tᵀ h_{t-1}
+        }
+        Kernels.sumRowsAdd(dA, biasIh.grad);
+        Kernels.sumRowsAdd(dA, biasHh.grad);
+        Kernels.mul(dA, weightIh.value, dX); // dx = da · W_ih
+        return dX;
+    }
+
+    @Override
+    public Matrix initialStateGradient() {
+        requireForward("initialStateGradient()");
+        return carry;
+    }
+
+    @Override
+    public Matrix step(Matrix input, Matrix state) {
+        int b = state.rows;
+        input.requireShape(b, inputSize, "Elman step input (B × D)");
+        state.requireShape(b, hiddenSize, "Elman step state (B × H)");
+        if (stepPre == null || stepPre.rows != b) {
+            stepPre = new Matrix(b, hiddenSize);
+        }
+        refreshBias();
+        Kernels.mulTransB(input, weightIh.value, stepPre);
+        Kernels.mulTransBAdd(state, weightHh.value, stepPre);
+        Kernels.addRowVector(stepPre, bias);
+        activation.applyInPlace(stepPre.data, 0, stepPre.size());
+        state.copyFrom(stepPre);
+        return stepPre;
+    }
+
+    private void allocate(int steps, int batch) {
+        if (steps <= 0 || batch <= 0) {
+            throw new IllegalArgumentException("steps and batch must be positive, got T=" + steps + ", B=" + batch);
+        }
+        if (steps != this.steps || batch != this.batch) {
+            int n = steps * batch;
+            h = buf.matrix("h", n, hiddenSize);
+            dA = buf.matrix("dA", n, hiddenSize);
+            dX = buf.matrix("dX", n, inputSize);
+            state0 = buf.matrix("state0", batch, hiddenSize);
+            carry = buf.matrix("carry", batch, hiddenSize);
+            hSteps = StepBuffers.stepViews(h, steps, batch);
+            dASteps = StepBuffers.stepViews(dA, steps, batch);
+            this.steps = steps;
+            this.batch = batch;
+        }
+    }
+
+    private void requireForward(String call) {
+        if (!forwardDone) {
+            throw new IllegalStateException(call + " called before forward(): run forward on a batch first");
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package org.rnn4j.nn;
+
+import org.rnn4j.matrix.Matrix;
+
+/**
+ * Softmax followed by the negative log-likelihood of the target token, summed over rows:
+ * <pre>
+ *   p = softmax(z),   L = Σ_r −ln p_r[y_r]   over rows with a target (y_r ≥ 0)
+ *   ∂L/∂z_r = p_r − onehot(y_r)             (0 for rows without a target)
+ * </pre>
+ * A negative target means "no target at this step" (PyTorch's ignore_index, −100, is one such value):
+ * the row adds nothing to the loss or the gradient. The sum is accumulated in double.
+ */
+public final class SoftmaxCrossEntropy {
+    private SoftmaxCrossEntropy() {
+    }
+
+    /** The loss summed over rows and the number of rows that had a target. */
+    public record Result(double sum, int count) {
+        /** Mean loss per counted token (NaN when nothing was counted). */
+        public double mean() {
+            return count == 0 ? Double.NaN : sum / count;
+        }
+    }
+
+    /**
+     * Computes the loss of logits (N × V) against targets[0 .. N) and, when {@code dLogits} is not null,
+     * writes ∂L/∂logits into it (it may be the logits matrix itself).
+     */
+    public static Result forward(Matrix logits, int[] targets, Matrix dLogits) {
+        int n = logits.rows;
+        int v = logits.cols;
+        if (targets.length < n) {
+            throw new IllegalArgumentException(targets.length + " targets given for " + n + " rows of logits");
+        }
+        if (dLogits != null) {
+            dLogits.requireShape(n, v, "gradient of the logits");
+        }
+        double sum = 0;
+        int count = 0;
+        for (int r = 0; r < n; r++) {
+            int y = targets[r];
+            int base = logits.offset + r * v;
+            if (y >= v) {
+                throw new IllegalArgumentException("target " + y + " at row " + r + " is outside the vocabulary of " + v
+                        + " tokens");
+            }
+            float max = Float.NEGATIVE_INFINITY;
+            for (int c = 0; c < v; c++) {
+                max = Math.max(max, logits.data[base + c]);
+            }
+            double z = 0;
+            for (int c = 0; c < v; c++) {
+                z += Math.exp(logits.data[base + c] - max);
+            }
+            double logZ = Math.log(z) + max;
+            if (y >= 0) {
+                sum += logZ - logits.data[base + y];
+                count++;
+            }
+            if (dLogits != null) {
+                int dBase = dLogits.offset + r * v;
+                if (y < 0) {
+                    for (int c = 0; c < v; c++) {
+                        dLogits.data[dBase + c] = 0f;
+                    }
+                } else {
+                    for (int c = 0; c < v; c++) {
+                        dLogits.data[dBase + c] = (float) Math.exp(logits.data[base + c] - logZ);
+                    }
+                    dLogits.data[dBase + y] -= 1f;
+                }
+            }
+        }
+        return new Result(sum, count);
+    }
+}
