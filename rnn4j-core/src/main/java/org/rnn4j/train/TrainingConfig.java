@@ -1,0 +1,102 @@
+package org.rnn4j.train;
+
+/**
+ * The settings of a training run. Each default lives here once; the command line reuses these constants.
+ *
+ * @param steps number of updates
+ * @param seqLen T, steps per truncated-BPTT window
+ * @param batch B, parallel streams
+ * @param learningRate SGD step size for the objective "loss summed over the window's steps, averaged over
+ *     the B streams"
+ * @param clipNorm rescale gradients whose global norm exceeds this; 0 = off
+ * @param clipValue clamp each gradient element into [−c, c]; 0 = off
+ * @param evalEvery evaluate on the validation data every this many steps (and at the end)
+ * @param evalStreams parallel streams for the periodic validation loss (see {@link Evaluator})
+ */
+public record TrainingConfig(long steps, int seqLen, int batch, float learningRate, float clipNorm, float clipValue,
+                             long evalEvery, int evalStreams) {
+    public static final long DEFAULT_STEPS = 1500;
+    public static final int DEFAULT_SEQ_LEN = 50;
+    public static final int DEFAULT_BATCH = 32;
+    public static final float DEFAULT_LEARNING_RATE = 0.05f;
+    public static final float DEFAULT_CLIP_NORM = 5f;
+    public static final float DEFAULT_CLIP_VALUE = 0f;
+    public static final long DEFAULT_EVAL_EVERY = 250;
+    public static final int DEFAULT_EVAL_STREAMS = 16;
+
+    public TrainingConfig {
+        require(steps >= 1, "steps must be at least 1, got " + steps);
+        require(seqLen >= 1, "sequence length must be at least 1, got " + seqLen);
+        require(batch >= 1, "batch must be at least 1, got " + batch);
+        require(learningRate > 0f && Float.isFinite(learningRate), "learning rate must be positive, got " + learningRate);
+        require(clipNorm >= 0f && Float.isFinite(clipNorm), "clip norm must be 0 (off) or positive, got " + clipNorm);
+        require(clipValue >= 0f && Float.isFinite(clipValue), "clip value must be 0 (off) or positive, got " + clipValue);
+        require(evalEvery >= 1, "evaluation interval must be at least 1, got " + evalEvery);
+        require(evalStreams >= 1, "evaluation streams must be at least 1, got " + evalStreams);
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static final class Builder {
+        private long steps = DEFAULT_STEPS;
+        private int seqLen = DEFAULT_SEQ_LEN;
+        private int batch = DEFAULT_BATCH;
+        private float learningRate = DEFAULT_LEARNING_RATE;
+        private float clipNorm = DEFAULT_CLIP_NORM;
+        private float clipValue = DEFAULT_CLIP_VALUE;
+        private long evalEvery = DEFAULT_EVAL_EVERY;
+        private int evalStreams = DEFAULT_EVAL_STREAMS;
+
+        public Builder steps(long v) {
+            steps = v;
+            return this;
+        }
+
+        public Builder seqLen(int v) {
+            seqLen = v;
+            return this;
+        }
+
+        public Builder batch(int v) {
+            batch = v;
+            return this;
+        }
+
+        public Builder learningRate(float v) {
+            learningRate = v;
+            return this;
+        }
+
+        public Builder clipNorm(float v) {
+            clipNorm = v;
+            return this;
+        }
+
+        public Builder clipValue(float v) {
+            clipValue = v;
+            return this;
+        }
+
+        public Builder evalEvery(long v) {
+            evalEvery = v;
+            return this;
+        }
+
+        public Builder evalStreams(int v) {
+            evalStreams = v;
+            return this;
+        }
+
+        public TrainingConfig build() {
+            return new TrainingConfig(steps, seqLen, batch, learningRate, clipNorm, clipValue, evalEvery, evalStreams);
+        }
+    }
+}
