@@ -1,0 +1,414 @@
+package org.rnn4j.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.rnn4j.data.Corpus;
+import org.rnn4j.data.EmbeddedReber;
+import org.rnn4j.data.TbpttBatcher;
+import org.rnn4j.data.TokenLevel;
+import org.rnn4j.data.Vocabulary;
+import org.rnn4j.io.ModelFile;
+import org.rnn4j.matrix.Activation;
+import org.rnn4j.matrix.Kernels;
+import org.rnn4j.matrix.Rng;
+import org.rnn4j.model.LanguageModel;
+import org.rnn4j.model.ModelConfig;
+import org.rnn4j.nn.Init;
+import org.rnn4j.sample.Sampler;
+import org.rnn4j.sample.SamplingOptions;
+import org.rnn4j.train.Baselines;
+import org.rnn4j.train.Trainer;
+import org.rnn4j.train.TrainingConfig;
+import org.rnn4j.train.TrainingListener;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train a next-token Elman RNN language model by truncated BPTT and print samples.",
+                "Without --text it trains on a built-in corpus of embedded Reber grammar strings, generated from "
+                        + "the seed, whose second-to-last symbol can only be predicted by remembering the second.",
+                "Writes best.safetensors, last.safetensors and metrics.jsonl to --out."})
+final class TrainCommand implements Callable<Integer> {
+    static final int DEFAULT_HIDDEN = 128;
+    static final int DEFAULT_EMBEDDING = 0;
+    static final long DEFAULT_SEED = 42;
+    static final int DEFAULT_SAMPLE_LENGTH = 200;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--text", paramLabel = "FILE", description = "UTF-8 training text (default: the built-in Reber corpus).")
+    Path text;
+
+    @Option(names = "--level", paramLabel = "char|word", description = "Tokens: characters or words (default: ${DEFAULT-VALUE}).")
+    String level = "char";
+
+    @Option(names = "--min-count", paramLabel = "N", description = "Word level: words seen fewer times become <unk> (default: ${DEFAULT-VALUE}).")
+    int minCount = Vocabulary.DEFAULT_MIN_COUNT;
+
+    @Option(names = "--activation", paramLabel = "tanh|relu|sigmoid", description = "Nonlinearity f in h_t = f(W_ih x_t + W_hh h_(t-1) + b) (default: ${DEFAULT-VALUE}).")
+    String activation = ModelConfig.DEFAULT_NONLINEARITY.id();
+
+    @Option(names = "--hidden", paramLabel = "N", description = "Hidden size H (default: ${DEFAULT-VALUE}).")
+    int hidden = DEFAULT_HIDDEN;
+
+    @Option(names = "--embedding", paramLabel = "N", description = "Embedding size E; 0 feeds one-hot vectors (default: ${DEFAULT-VALUE}).")
+    int embedding = DEFAULT_EMBEDDING;
+
+    @Option(names = "--layers", paramLabel = "N", description = "Stacked recurrent layers (default: ${DEFAULT-VALUE}).")
+    int layers = ModelConfig.DEFAULT_NUM_LAYERS;
+
+    @Option(names = "--learned-h0", description = "Learn the initial hidden state as a parameter (default: zeros).")
+    boolean learnedH0;
+
+    @Option(names = "--init", paramLabel = "default|orthogonal|identity", description = "Recurrent weight init W_hh (default: ${DEFAULT-VALUE}, PyTorch's U(-1/sqrt(H), 1/sqrt(H))).")
+    String init = "default";
+
+    @Option(names = "--init-gain", paramLabel = "X", description = "Scale of the orthogonal or identity W_hh (default: ${DEFAULT-VALUE}).")
+    float initGain = 1f;
+
+    @Option(names = "--spectral-radius", paramLabel = "X", description = "Rescale W_hh to this spectral radius after init.")
+    Float spectralRadius;
+
+    @Option(names = "--seq-len", paramLabel = "T", description = "Steps per truncated-BPTT window (default: ${DEFAULT-VALUE}).")
+    int seqLen = TrainingConfig.DEFAULT_SEQ_LEN;
+
+    @Option(names = "--batch", paramLabel = "B", description = "Parallel streams per batch (default: ${DEFAULT-VALUE}).")
+    int batch = TrainingConfig.DEFAULT_BATCH;
+
+    @CommandLine.ArgGroup(exclusive = true)
+    Duration duration = new Duration();
+
+    static final class Duration {
+        @Option(names = "--steps", paramLabel = "N", description = "Updates to make (default: " + TrainingConfig.DEFAULT_STEPS + ").")
+        Long steps;
+
+        @Option(names = "--epochs", paramLabel = "N", description = "Passes over the training text instead of --steps.")
+        Double epochs;
+    }
+
+    @Option(names = "--lr", paramLabel = "X", description = "SGD learning rate; the loss is summed over a window's steps and averaged over streams (default: ${DEFAULT-VALUE}).")
+    float lr = TrainingConfig.DEFAULT_LEARNING_RATE;
+
+    @Option(names = "--clip-norm", paramLabel = "X", description = "Rescale the gradient when its global norm exceeds X; 0 = off (default: ${DEFAULT-VALUE}).")
+    float clipNorm = TrainingConfig.DEFAULT_CLIP_NORM;
+
+    @Option(names = "--clip-value", paramLabel = "X", description = "Clamp each gradient element into [-X, X]; 0 = off (default: ${DEFAULT-VALUE}).")
+    float clipValue = TrainingConfig.DEFAULT_CLIP_VALUE;
+
+    @Option(names = "--eval-every", paramLabel = "N", description = "Validation loss every N steps (default: ${DEFAULT-VALUE}).")
+    long evalEvery = TrainingConfig.DEFAULT_EVAL_EVERY;
+
+    @Option(names = "--valid-fraction", paramLabel = "X", description = "Last fraction of the text kept for validation (default: ${DEFAULT-VALUE}).")
+    double validFraction = Corpus.DEFAULT_VALIDATION_FRACTION;
+
+    @Option(names = "--sample-length", paramLabel = "N", description = "Tokens to sample at each evaluation and at the end (default: ${DEFAULT-VALUE}).")
+    int sampleLength = DEFAULT_SAMPLE_LENGTH;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of all randomness: corpus, init, sampling (default: ${DEFAULT-VALUE}).")
+    long seed = DEFAULT_SEED;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/train-<date>-<time>).")
+    Path out;
+
+    @Option(names = "--json", description = "Print a JSON summary as the last line of standard output.")
+    boolean json;
+
+    private String[] originalArgs = new String[0];
+
+    @Override
+    public Integer call() throws IOException {
+        validate();
+        originalArgs = spec.commandLine().getParseResult().originalArgs().toArray(new String[0]);
+        PrintWriter outw = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Rng rng = new Rng(seed);
+        boolean reber = text == null;
+        TokenLevel tokenLevel = TokenLevel.fromJsonName(level);
+        Corpus corpus;
+        if (reber) {
+            String generated = EmbeddedReber.corpus(EmbeddedReber.DEFAULT_STRINGS, rng.split("corpus").seed());
+            corpus = Corpus.builder().level(TokenLevel.CHAR).validationFraction(validFraction)
+                    .fromText("built-in embedded Reber corpus", generated);
+        } else {
+            corpus = Corpus.builder().level(tokenLevel).minCount(minCount).validationFraction(validFraction).load(text);
+        }
+        Vocabulary vocab = corpus.vocabulary();
+        ModelConfig.Builder cb = ModelConfig.builder().nonlinearity(Activation.fromId(activation)).vocabSize(vocab.size())
+                .embeddingDim(embedding).hiddenSize(hidden).numLayers(layers);
+        if (learnedH0) {
+            cb.learnedInitialState();
+        }
+        ModelConfig config = cb.build();
+        Init.RecurrentInit recurrentInit = new Init.RecurrentInit(Init.Recurrent.valueOf(init.toUpperCase(java.util.Locale.ROOT)),
+                initGain, spectralRadius == null ? Float.NaN : spectralRadius);
+        LanguageModel model = LanguageModel.create(config, recurrentInit, rng.split("init"));
+        TbpttBatcher batches = corpus.trainBatcher(batch, seqLen);
+        long steps = duration.epochs != null
+                ? Math.max(1, Math.round(duration.epochs * batches.windowsPerEpoch()))
+                : duration.steps != null ? duration.steps : TrainingConfig.DEFAULT_STEPS;
+        TrainingConfig tc = TrainingConfig.builder().steps(steps).seqLen(seqLen).batch(batch).learningRate(lr)
+                .clipNorm(clipNorm).clipValue(clipValue).evalEvery(evalEvery).build();
+        Path dir = out != null ? out : Path.of("runs", "train-" + LocalDateTime.now().format(
+                DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Files.createDirectories(dir);
+
+        double unigram = Baselines.unigramLoss(corpus.train(), corpus.validation(), vocab.size());
+        err.printf("corpus: %s, %d %s tokens (%d train, %d validation), vocabulary %d%n", corpus.source(),
+                corpus.trainSize() + corpus.validationSize(), tokenLevel.jsonName(), corpus.trainSize(),
+                corpus.validationSize(), vocab.size());
+        err.printf("model: %s, %d parameters; %d steps of T=%d, B=%d (%.2f epochs); kernels: %s%n",
+                describe(config), model.parameterCount(), steps, seqLen, batch,
+                (double) steps / batches.windowsPerEpoch(), Kernels.backend().name());
+        err.printf("unigram baseline: validation loss %.4f nats/token (%.3f bits)%n", unigram, unigram / Math.log(2));
+        err.flush();
+
+        Map<String, String> provenance = new LinkedHashMap<>();
+        provenance.put("rnn4j.created_at", Instant.now().toString());
+        provenance.put("rnn4j.seed", Long.toString(seed));
+        provenance.put("rnn4j.args", String.join(" ", originalArgs));
+        provenance.put("rnn4j.corpus", corpus.source());
+        provenance.put("rnn4j.corpus_sha256", corpus.sha256());
+
+        Path best = dir.resolve("best.safetensors");
+        Path last = dir.resolve("last.safetensors");
+        Rng sampleRng = rng.split("sample");
+        int[] prime = defaultPrime(vocab);
+        ObjectMapper mapper = new ObjectMapper();
+        Trainer.Result result;
+        try (BufferedWriter metrics = Files.newBufferedWriter(dir.resolve("metrics.jsonl"), StandardCharsets.UTF_8);
+             Progress progress = new Progress(err, steps)) {
+            TrainingListener listener = new TrainingListener() {
+                @Override
+                public void onStep(StepMetrics m) {
+                    progress.step(m);
+                    if (m.step() % 10 == 0 || m.step() == m.totalSteps()) {
+                        ObjectNode o = mapper.createObjectNode().put("type", "step").put("step", m.step())
+                                .put("loss", m.loss()).put("grad_norm", m.gradNorm()).put("clipped", m.clipped())
+                                .put("tokens_per_s", m.tokensPerSecond()).put("elapsed_s", m.elapsedSeconds());
+                        writeLine(metrics, o.toString());
+                    }
+                }
+
+                @Override
+                public void onEvaluation(EvalMetrics m) {
+                    ObjectNode o = mapper.createObjectNode().put("type", "eval").put("step", m.step())
+                            .put("train_loss", m.trainLoss()).put("valid_loss", m.validLoss()).put("best", m.best())
+                            .put("elapsed_s", m.elapsedSeconds());
+                    writeLine(metrics, o.toString());
+                    String sample = vocab.decode(new Sampler(model, new SamplingOptions(1f, 0), sampleRng)
+                            .generate(prime, Math.min(sampleLength, 120), id -> { }));
+                    progress.message(String.format("step %d: train loss %.4f, valid loss %.4f%s | sample: %s", m.step(),
+                            m.trainLoss(), m.validLoss(), m.best() ? " (best)" : "", oneLine(sample)));
+                    if (m.best()) {
+                        save(best, model, vocab, provenance, m.step(), m.validLoss());
+                    }
+                }
+            };
+            result = new Trainer(model, batches, corpus.validation(), tc, listener).run();
+        }
+        save(last, model, vocab, provenance, steps, result.lastValidLoss());
+
+        List<String> samples = new ArrayList<>();
+        Sampler sampler = new Sampler(model, new SamplingOptions(1f, 0), sampleRng);
+        for (int i = 0; i < (reber ? 5 : 1); i++) {
+            samples.add(vocab.decode(prime) + vocab.decode(sampler.generate(prime, sampleLength, id -> { })));
+        }
+        outw.println("--- samples (temperature 1) ---");
+        samples.forEach(s -> outw.println(s.stripTrailing()));
+        outw.println("---");
+        outw.printf("validation loss %.4f nats/token (%.3f bits/token); best %.4f at step %d; unigram baseline %.4f%n",
+                result.lastValidLoss(), result.lastValidLoss() / Math.log(2), result.bestValidLoss(), result.bestStep(),
+                unigram);
+        Double reberValid = null;
+        if (reber) {
+            reberValid = reberValidity(model, vocab, sampleRng);
+            outw.printf("embedded Reber strings sampled: %.1f%% are valid%n", 100 * reberValid);
+        }
+        outw.printf("%d tokens in %.1f s (%.0f tokens/s); models in %s%n", result.tokensSeen(), result.seconds(),
+                result.tokensSeen() / result.seconds(), dir);
+        if (json) {
+            ObjectNode o = mapper.createObjectNode().put("valid_loss", result.lastValidLoss())
+                    .put("best_valid_loss", result.bestValidLoss()).put("best_step", result.bestStep())
+                    .put("unigram_loss", unigram).put("steps", steps).put("tokens", result.tokensSeen())
+                    .put("seconds", result.seconds()).put("best_model", best.toString()).put("last_model", last.toString());
+            if (reberValid != null) {
+                o.put("reber_valid_fraction", reberValid);
+            }
+            outw.println(o);
+        }
+        outw.flush();
+        return Main.EXIT_OK;
+    }
+
+    private void validate() {
+        CommandLine cl = spec.commandLine();
+        positive(hidden, "--hidden");
+        positive(layers, "--layers");
+        positive(seqLen, "--seq-len");
+        positive(batch, "--batch");
+        positive(evalEvery, "--eval-every");
+        if (embedding < 0) {
+            throw new CommandLine.ParameterException(cl, "--embedding must be 0 (one-hot) or positive, got " + embedding);
+        }
+        if (sampleLength < 0) {
+            throw new CommandLine.ParameterException(cl, "--sample-length must be 0 or positive, got " + sampleLength);
+        }
+        if (duration.steps != null) {
+            positive(duration.steps, "--steps");
+        }
+        if (duration.epochs != null && !(duration.epochs > 0 && Double.isFinite(duration.epochs))) {
+            throw new CommandLine.ParameterException(cl, "--epochs must be positive, got " + duration.epochs);
+        }
+        if (!(lr > 0 && Float.isFinite(lr))) {
+            throw new CommandLine.ParameterException(cl, "--lr must be positive, got " + lr);
+        }
+        if (!(clipNorm >= 0 && Float.isFinite(clipNorm))) {
+            throw new CommandLine.ParameterException(cl, "--clip-norm must be 0 (off) or positive, got " + clipNorm);
+        }
+        if (!(clipValue >= 0 && Float.isFinite(clipValue))) {
+            throw new CommandLine.ParameterException(cl, "--clip-value must be 0 (off) or positive, got " + clipValue);
+        }
+        if (!(validFraction >= Corpus.MIN_VALIDATION_FRACTION && validFraction <= Corpus.MAX_VALIDATION_FRACTION)) {
+            throw new CommandLine.ParameterException(cl, "--valid-fraction must be between " + Corpus.MIN_VALIDATION_FRACTION
+                    + " and " + Corpus.MAX_VALIDATION_FRACTION + ", got " + validFraction);
+        }
+        if (!(initGain > 0 && Float.isFinite(initGain))) {
+            throw new CommandLine.ParameterException(cl, "--init-gain must be positive, got " + initGain);
+        }
+        if (spectralRadius != null && !(spectralRadius > 0 && Float.isFinite(spectralRadius))) {
+            throw new CommandLine.ParameterException(cl, "--spectral-radius must be positive, got " + spectralRadius);
+        }
+        oneOf(level, "--level", "char", "word");
+        oneOf(activation, "--activation", "tanh", "relu", "sigmoid");
+        oneOf(init, "--init", "default", "orthogonal", "identity");
+        if (text == null && !"char".equals(level)) {
+            throw new CommandLine.ParameterException(cl, "the built-in Reber corpus is character level; give --text FILE "
+                    + "to train on words");
+        }
+    }
+
+    private void positive(long v, String name) {
+        if (v < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), name + " must be a positive integer, got " + v);
+        }
+    }
+
+    private void oneOf(String v, String name, String... allowed) {
+        for (String a : allowed) {
+            if (a.equals(v)) {
+                return;
+            }
+        }
+        throw new CommandLine.ParameterException(spec.commandLine(), name + " must be one of " + String.join(", ", allowed)
+                + ", got '" + v + "'");
+    }
+
+    static String describe(ModelConfig c) {
+        return String.format("%s(%s) %d layer%s, H=%d, %s, V=%d%s", c.cell().id(), c.nonlinearity().id(), c.numLayers(),
+                c.numLayers() == 1 ? "" : "s", c.hiddenSize(), c.embeddingDim() > 0 ? "E=" + c.embeddingDim() : "one-hot",
+                c.vocabSize(), c.learnedInitialState() ? ", learned h0" : "");
+    }
+
+    /** The prime used when none is given: a newline when the vocabulary has one, else token 0. */
+    static int[] defaultPrime(Vocabulary vocab) {
+        return new int[] {vocab.contains("\n") ? vocab.id("\n") : 0};
+    }
+
+    private static double reberValidity(LanguageModel model, Vocabulary vocab, Rng rng) {
+        // Sample a long text, cut it into lines, and check each complete line against the grammar.
+        String s = vocab.decode(new Sampler(model, new SamplingOptions(1f, 0), rng)
+                .generate(defaultPrime(vocab), 4000, id -> { }));
+        String[] lines = s.split("\n", -1);
+        List<String> complete = new ArrayList<>();
+        for (int i = 0; i < lines.length - 1; i++) { // the last piece may be cut off
+            complete.add(lines[i]);
+        }
+        return complete.isEmpty() ? 0 : EmbeddedReber.validFraction(complete);
+    }
+
+    private void save(Path file, LanguageModel model, Vocabulary vocab, Map<String, String> provenance, long step,
+                      double validLoss) {
+        Map<String, String> meta = new LinkedHashMap<>(provenance);
+        meta.put("rnn4j.step", Long.toString(step));
+        meta.put("rnn4j.valid_loss", Double.toString(validLoss));
+        try {
+            ModelFile.save(file, model, vocab, meta);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void writeLine(BufferedWriter w, String line) {
+        try {
+            w.write(line);
+            w.newLine();
+            w.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String oneLine(String s) {
+        String t = s.replace("\n", "\\n");
+        return t.length() > 80 ? t.substring(0, 80) + "..." : t;
+    }
+
+    /** A progress bar on an interactive terminal; plain lines otherwise. */
+    static final class Progress implements AutoCloseable {
+        private final PrintWriter err;
+        private final ProgressBar bar;
+
+        Progress(PrintWriter err, long steps) {
+            this.err = err;
+            this.bar = System.console() == null ? null : new ProgressBarBuilder().setTaskName("train")
+                    .setInitialMax(steps).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250)
+                    .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build();
+        }
+
+        void step(TrainingListener.StepMetrics m) {
+            if (bar != null) {
+                bar.stepTo(m.step());
+                bar.setExtraMessage(String.format(" loss %.3f | %.0f tok/s", m.loss(), m.tokensPerSecond()));
+            } else if (m.step() % 100 == 0) {
+                err.printf("step %d/%d  loss %.4f  |g| %.3g  %.0f tok/s  ETA %.0f s%n", m.step(), m.totalSteps(), m.loss(),
+                        m.gradNorm(), m.tokensPerSecond(), m.etaSeconds());
+                err.flush();
+            }
+        }
+
+        void message(String line) {
+            if (bar != null) {
+                System.err.print("\r\033[K");
+            }
+            err.println(line);
+            err.flush();
+        }
+
+        @Override
+        public void close() {
+            if (bar != null) {
+                bar.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package org.rnn4j.train;
+
+import java.util.List;
+import org.rnn4j.data.TbpttBatcher;
+import org.rnn4j.data.Window;
+import org.rnn4j.model.LanguageModel;
+import org.rnn4j.model.RecurrentState;
+import org.rnn4j.nn.Parameter;
+import org.rnn4j.nn.SoftmaxCrossEntropy;
+import org.rnn4j.optim.Clipping;
+import org.rnn4j.optim.Optimizer;
+import org.rnn4j.optim.Sgd;
+
+/**
+ * Trains a language model by truncated backpropagation through time, char-rnn style: B parallel
+ * streams read in windows of T steps; the hidden state is carried from one window to the next (values
+ * only, no gradient) and reset at each new epoch. Per step:
+ * <pre>
+ *   zero gradients → forward + backward over the window (loss summed over steps, averaged over streams)
+ *   → global norm (clipped if asked) → element clipping (if asked) → divergence guard → update
+ * </pre>
+ * The guard stops on a non-finite loss or gradient norm before the update, so the parameters stay
+ * those of the last good step.
+ */
+public final class Trainer {
+    private final LanguageModel model;
+    private final TbpttBatcher batches;
+    private final int[] validation;
+    private final TrainingConfig config;
+    private final Optimizer optimizer;
+    private final TrainingListener listener;
+
+    public Trainer(LanguageModel model, TbpttBatcher batches, int[] validation, TrainingConfig config,
+                   TrainingListener listener) {
+        if (batches.batchSize() != config.batch() || batches.window() != config.seqLen()) {
+            throw new IllegalArgumentException("the batcher reads B=" + batches.batchSize() + ", T=" + batches.window()
+                    + " but the config says B=" + config.batch() + ", T=" + config.seqLen());
+        }
+        this.model = model;
+        this.batches = batches;
+        this.validation = validation;
+        this.config = config;
+        this.optimizer = new Sgd(model.parameters(), config.learningRate());
+        this.listener = listener;
+    }
+
+    /** The outcome: the last and best validation losses and the steps taken. */
+    public record Result(long steps, double lastValidLoss, double bestValidLoss, long bestStep, long tokensSeen,
+                         double seconds) {
+    }
+
+    public Result run() {
+        List<Parameter> params = model.parameters();
+        RecurrentState state = model.newState(config.batch());
+        long start = System.nanoTime();
+        long tokens = 0;
+        long clippedSteps = 0;
+        double trainSum = 0;
+        long trainCount = 0;
+        double best = Double.POSITIVE_INFINITY;
+        long bestStep = 0;
+        double lastValid = Double.NaN;
+        float scale = 1f / config.batch();
+        for (long step = 1; step <= config.steps(); step++) {
+            Window w = batches.next();
+            if (w.startsEpoch()) {
+                model.rnn().reset(state);
+            }
+            model.zeroGrad();
+            SoftmaxCrossEntropy.Result r = model.forwardBackward(w.inputs(), w.targets(), w.steps(), w.batchSize(), state,
+                    scale);
+            double loss = r.mean();
+            double norm = config.clipNorm() > 0 ? Clipping.clipGlobalNorm(params, config.clipNorm())
+                    : Clipping.globalNorm(params);
+            if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
+                throw new TrainingDivergedException(step, loss, norm);
+            }
+            boolean clipped = config.clipNorm() > 0 && norm > config.clipNorm();
+            if (config.clipValue() > 0) {
+                clipped |= Clipping.clipValue(params, config.clipValue()) > 0;
+            }
+            optimizer.step();
+            if (clipped) {
+                clippedSteps++;
+            }
+            tokens += r.count();
+            trainSum += r.sum();
+            trainCount += r.count();
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            listener.onStep(new TrainingListener.StepMetrics(step, config.steps(), w.epoch(), loss, norm, clipped,
+                    (double) clippedSteps / step, optimizer.learningRate(), tokens, tokens / Math.max(elapsed, 1e-9),
+                    elapsed));
+            if (step % config.evalEvery() == 0 || step == config.steps()) {
+                Evaluator.Result v = Evaluator.evaluate(model, validation, config.evalStreams(), config.seqLen());
+                lastValid = v.loss();
+                boolean isBest = lastValid < best;
+                if (isBest) {
+                    best = lastValid;
+                    bestStep = step;
+                }
+                listener.onEvaluation(new TrainingListener.EvalMetrics(step, trainSum / trainCount, lastValid, v.tokens(),
+                        isBest, (System.nanoTime() - start) / 1e9));
+                trainSum = 0;
+                trainCount = 0;
+            }
+        }
+        return new Result(config.steps(), lastValid, best, bestStep, tokens, (System.nanoTime() - start) / 1e9);
+    }
+}
