@@ -1,0 +1,77 @@
+package org.rnn4j.sample;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.rnn4j.matrix.Matrix;
+import org.rnn4j.matrix.Rng;
+import org.rnn4j.model.LanguageModel;
+import org.rnn4j.model.ModelConfig;
+import org.rnn4j.model.RecurrentState;
+import org.rnn4j.nn.Init;
+
+class SamplerTest {
+    private final LanguageModel model = LanguageModel.create(
+            ModelConfig.builder().vocabSize(5).embeddingDim(3).hiddenSize(8).build(), Init.RecurrentInit.PYTORCH,
+            new Rng(1));
+
+    @Test
+    void greedyTakesTheArgmaxAndFeedsItBack() {
+        int[] prime = {1, 2};
+        int[] out = new Sampler(model, SamplingOptions.GREEDY, new Rng(0)).generate(prime, 6, id -> { });
+        RecurrentState s = model.newState(1);
+        Matrix z = null;
+        for (int p : prime) {
+            z = model.step(new int[] {p}, s);
+        }
+        for (int i = 0; i < 6; i++) {
+            int best = 0;
+            for (int v = 1; v < 5; v++) {
+                if (z.get(0, v) > z.get(0, best)) {
+                    best = v;
+                }
+            }
+            assertEquals(best, out[i], "token " + i);
+            z = model.step(new int[] {best}, s);
+        }
+    }
+
+    @Test
+    void topOneEqualsGreedyAndSeedsRepeat() {
+        int[] prime = {0};
+        int[] greedy = new Sampler(model, SamplingOptions.GREEDY, new Rng(0)).generate(prime, 20, id -> { });
+        int[] top1 = new Sampler(model, new SamplingOptions(1.5f, 1), new Rng(9)).generate(prime, 20, id -> { });
+        assertArrayEquals(greedy, top1);
+        int[] a = new Sampler(model, new SamplingOptions(1f, 0), new Rng(4)).generate(prime, 50, id -> { });
+        int[] b = new Sampler(model, new SamplingOptions(1f, 0), new Rng(4)).generate(prime, 50, id -> { });
+        assertArrayEquals(a, b);
+    }
+
+    @Test
+    void samplingFrequenciesFollowTheSoftmax() {
+        Matrix z = Matrix.of(1, 3, 0f, (float) Math.log(2), (float) Math.log(7)); // p = 0.1, 0.2, 0.7
+        Sampler s = new Sampler(model, new SamplingOptions(1f, 0), new Rng(5));
+        int[] counts = new int[3];
+        int n = 20000;
+        for (int i = 0; i < n; i++) {
+            counts[s.pick(z)]++;
+        }
+        assertEquals(0.1, counts[0] / (double) n, 0.01);
+        assertEquals(0.7, counts[2] / (double) n, 0.015);
+        Sampler top2 = new Sampler(model, new SamplingOptions(1f, 2), new Rng(5));
+        for (int i = 0; i < 2000; i++) {
+            assertTrue(top2.pick(z) != 0, "top-2 must never pick the least likely token");
+        }
+    }
+
+    @Test
+    void badOptionsAreRejected() {
+        assertThrows(IllegalArgumentException.class, () -> new SamplingOptions(-1f, 0));
+        assertThrows(IllegalArgumentException.class, () -> new SamplingOptions(1f, -2));
+        Sampler s = new Sampler(model, SamplingOptions.GREEDY, new Rng(0));
+        assertThrows(IllegalArgumentException.class, () -> s.generate(new int[0], 5, id -> { }));
+    }
+}

@@ -1,0 +1,114 @@
+package org.rnn4j.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.rnn4j.data.TbpttBatcher;
+import org.rnn4j.matrix.Rng;
+import org.rnn4j.model.LanguageModel;
+import org.rnn4j.model.ModelConfig;
+import org.rnn4j.model.RecurrentState;
+import org.rnn4j.nn.Init;
+import org.rnn4j.nn.Parameter;
+
+class TrainerTest {
+    /** The periodic sequence 0 1 2 3 0 1 2 3 …: fully predictable, unigram loss ln 4. */
+    private static int[] patternTokens(int n) {
+        int[] t = new int[n];
+        for (int i = 0; i < n; i++) {
+            t[i] = i % 4;
+        }
+        return t;
+    }
+
+    private static LanguageModel model(long seed) {
+        ModelConfig c = ModelConfig.builder().vocabSize(4).embeddingDim(4).hiddenSize(16).build();
+        return LanguageModel.create(c, Init.RecurrentInit.PYTORCH, new Rng(seed));
+    }
+
+    @Test
+    void trainingLowersTheValidationLossFarBelowUnigram() {
+        int[] tokens = patternTokens(4000);
+        int[] train = java.util.Arrays.copyOfRange(tokens, 0, 3600);
+        int[] valid = java.util.Arrays.copyOfRange(tokens, 3600, 4000);
+        LanguageModel m = model(1);
+        double before = Evaluator.evaluate(m, valid, 1, 32).loss();
+        TrainingConfig tc = TrainingConfig.builder().steps(150).seqLen(16).batch(8).learningRate(0.05f).evalEvery(50)
+                .build();
+        List<TrainingListener.EvalMetrics> evals = new ArrayList<>();
+        Trainer.Result r = new Trainer(m, new TbpttBatcher(train, 8, 16), valid, tc, new TrainingListener() {
+            @Override
+            public void onEvaluation(EvalMetrics e) {
+                evals.add(e);
+            }
+        }).run();
+        double unigram = Baselines.unigramLoss(train, valid, 4);
+        assertEquals(3, evals.size(), "evaluations at steps 50, 100, 150");
+        assertTrue(r.lastValidLoss() < 0.1 * unigram && r.lastValidLoss() < before,
+                "a deterministic cycle should be learned: before " + before + ", after " + r.lastValidLoss()
+                        + ", unigram " + unigram);
+    }
+
+    @Test
+    void sameSeedSameBits() {
+        int[] tokens = patternTokens(1000);
+        float[][] runs = new float[2][];
+        for (int run = 0; run < 2; run++) {
+            LanguageModel m = model(7);
+            TrainingConfig tc = TrainingConfig.builder().steps(20).seqLen(10).batch(4).evalEvery(100).build();
+            new Trainer(m, new TbpttBatcher(tokens, 4, 10), tokens, tc, new TrainingListener() { }).run();
+            runs[run] = m.parameter("rnn.weight_hh_l0").value.toArray();
+        }
+        assertArrayEquals(runs[0], runs[1]);
+    }
+
+    @Test
+    void divergenceStopsBeforeTheUpdateAndNamesTheStep() {
+        int[] tokens = patternTokens(1000);
+        LanguageModel m = model(3);
+        // An absurd learning rate without clipping: the loss overflows within a few steps.
+        TrainingConfig tc = TrainingConfig.builder().steps(500).seqLen(10).batch(4).learningRate(1e30f).clipNorm(0)
+                .evalEvery(1000).build();
+        List<float[]> snapshots = new ArrayList<>();
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+                () -> new Trainer(m, new TbpttBatcher(tokens, 4, 10), tokens, tc, new TrainingListener() {
+                    @Override
+                    public void onStep(StepMetrics s) {
+                        snapshots.add(m.parameter("decoder.bias").value.toArray());
+                    }
+                }).run());
+        assertTrue(e.getMessage().contains("at step " + e.step()) && e.getMessage().contains("learning rate"),
+                e.getMessage());
+        for (Parameter p : m.parameters()) {
+            for (float v : p.value.toArray()) {
+                assertTrue(!Float.isNaN(v), "the failing update must not be applied: " + p.name());
+            }
+        }
+    }
+
+    @Test
+    void carriedStateIsTheFinalStateOfThePreviousWindow() {
+        // Two windows run with carried state equal one forward pass over both (values, not gradients).
+        LanguageModel m = model(5);
+        int[] tokens = patternTokens(40);
+        int b = 2;
+        int t = 10;
+        int[] x = new int[2 * t * b];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = tokens[i % tokens.length];
+        }
+        RecurrentState whole = m.newState(b);
+        m.forward(x, null, 2 * t, b, whole);
+        float[] wholeLogits = m.logits().rows(t * b, t * b).toArray();
+        RecurrentState carried = m.newState(b);
+        m.forward(java.util.Arrays.copyOfRange(x, 0, t * b), null, t, b, carried);
+        m.forward(java.util.Arrays.copyOfRange(x, t * b, 2 * t * b), null, t, b, carried);
+        assertArrayEquals(wholeLogits, m.logits().toArray(), 1e-6f);
+        assertArrayEquals(whole.layer(0).toArray(), carried.layer(0).toArray(), 1e-6f);
+    }
+}
