@@ -36,7 +36,8 @@ import org.rnn4j.nn.Parameter;
  * </pre>
  * A reader needs only {@code format}, {@code rnn4j.config} and {@code rnn4j.vocab}; config keys that are
  * absent take their defaults ({@link ModelConfig}), with vocab_size taken from the vocabulary and
- * hidden_size and embedding_dim from the tensors' shapes when absent.
+ * hidden_size and embedding_dim from the tensors' shapes when absent. Tensors whose names lie outside
+ * {@code embedding.}, {@code rnn.} and {@code decoder.} are ignored, so a file may carry other data.
  */
 public final class ModelFile {
     public static final String FORMAT = "rnn4j";
@@ -46,6 +47,8 @@ public final class ModelFile {
     public static final String KEY_VERSION = "rnn4j.version";
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The children of the PyTorch module; tensors named outside them are not part of the model. */
+    private static final List<String> MODULE_PREFIXES = List.of("embedding.", "rnn.", "decoder.");
 
     private ModelFile() {
     }
@@ -130,7 +133,9 @@ public final class ModelFile {
         }
         List<String> extra = new ArrayList<>();
         for (String name : st.names()) {
-            if (!expected.contains(name)) {
+            // Tensors outside the module's namespaces (e.g. test data stored beside the weights) are ignored;
+            // an unused tensor inside them means the config and the weights disagree.
+            if (!expected.contains(name) && MODULE_PREFIXES.stream().anyMatch(name::startsWith)) {
                 extra.add(name);
             }
         }

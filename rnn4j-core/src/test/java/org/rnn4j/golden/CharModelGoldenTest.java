@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.api.io.TempDir;
@@ -130,9 +129,6 @@ class CharModelGoldenTest {
      * loader must ignore the tensors that are not model parameters ({@code tokens}, {@code targets},
      * {@code logits}, {@code h_n}, {@code loss}, {@code grad.*}) and the extra metadata keys".
      */
-    @Disabled("ModelFile.load rejects tensors the config does not use (\"holds tensors the config does not use: "
-            + "[tokens, targets, ...]\"), which the fixtures' README says a loader must ignore; enable once the "
-            + "two agree")
     @ParameterizedTest(name = "{0}")
     @MethodSource("fixtures")
     void fixtureLoadsAsAModelFile(String file) throws IOException {
