@@ -106,6 +106,9 @@ final class TrainCommand implements Callable<Integer> {
         Double epochs;
     }
 
+    @Option(names = "--time-limit", paramLabel = "MINUTES", description = "Stop after this many minutes of training, even before the last step (default: no limit).")
+    double timeLimit;
+
     @Option(names = "--lr", paramLabel = "X", description = "SGD learning rate; the loss is summed over a window's steps and averaged over streams (default: ${DEFAULT-VALUE}).")
     float lr = TrainingConfig.DEFAULT_LEARNING_RATE;
 
@@ -167,7 +170,7 @@ final class TrainCommand implements Callable<Integer> {
                 ? Math.max(1, Math.round(duration.epochs * batches.windowsPerEpoch()))
                 : duration.steps != null ? duration.steps : TrainingConfig.DEFAULT_STEPS;
         TrainingConfig tc = TrainingConfig.builder().steps(steps).seqLen(seqLen).batch(batch).learningRate(lr)
-                .clipNorm(clipNorm).clipValue(clipValue).evalEvery(evalEvery).build();
+                .clipNorm(clipNorm).clipValue(clipValue).evalEvery(evalEvery).maxSeconds(timeLimit * 60).build();
         Path dir = out != null ? out : Path.of("runs", "train-" + LocalDateTime.now().format(
                 DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Files.createDirectories(dir);
@@ -226,7 +229,7 @@ final class TrainCommand implements Callable<Integer> {
             };
             result = new Trainer(model, batches, corpus.validation(), tc, listener).run();
         }
-        save(last, model, vocab, provenance, steps, result.lastValidLoss());
+        save(last, model, vocab, provenance, result.steps(), result.lastValidLoss());
 
         List<String> samples = new ArrayList<>();
         Sampler sampler = new Sampler(model, new SamplingOptions(1f, 0), sampleRng);
@@ -249,7 +252,7 @@ final class TrainCommand implements Callable<Integer> {
         if (json) {
             ObjectNode o = mapper.createObjectNode().put("valid_loss", result.lastValidLoss())
                     .put("best_valid_loss", result.bestValidLoss()).put("best_step", result.bestStep())
-                    .put("unigram_loss", unigram).put("steps", steps).put("tokens", result.tokensSeen())
+                    .put("unigram_loss", unigram).put("steps", result.steps()).put("tokens", result.tokensSeen())
                     .put("seconds", result.seconds()).put("best_model", best.toString()).put("last_model", last.toString());
             if (reberValid != null) {
                 o.put("reber_valid_fraction", reberValid);
@@ -278,6 +281,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (duration.epochs != null && !(duration.epochs > 0 && Double.isFinite(duration.epochs))) {
             throw new CommandLine.ParameterException(cl, "--epochs must be positive, got " + duration.epochs);
+        }
+        if (!(timeLimit >= 0 && Double.isFinite(timeLimit))) {
+            throw new CommandLine.ParameterException(cl, "--time-limit must be 0 (none) or positive minutes, got " + timeLimit);
         }
         if (!(lr > 0 && Float.isFinite(lr))) {
             throw new CommandLine.ParameterException(cl, "--lr must be positive, got " + lr);

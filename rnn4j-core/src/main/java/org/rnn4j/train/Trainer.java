@@ -20,7 +20,8 @@ import org.rnn4j.optim.Sgd;
  *   → global norm (clipped if asked) → element clipping (if asked) → divergence guard → update
  * </pre>
  * The guard stops on a non-finite loss or gradient norm before the update, so the parameters stay
- * those of the last good step.
+ * those of the last good step. Training ends after {@code steps} updates or when the time limit is
+ * reached, whichever comes first, always with an evaluation.
  */
 public final class Trainer {
     private final LanguageModel model;
@@ -61,7 +62,10 @@ public final class Trainer {
         long bestStep = 0;
         double lastValid = Double.NaN;
         float scale = 1f / config.batch();
-        for (long step = 1; step <= config.steps(); step++) {
+        long step = 0;
+        boolean outOfTime = false;
+        while (step < config.steps() && !outOfTime) {
+            step++;
             Window w = batches.next();
             if (w.startsEpoch()) {
                 model.rnn().reset(state);
@@ -87,10 +91,11 @@ public final class Trainer {
             trainSum += r.sum();
             trainCount += r.count();
             double elapsed = (System.nanoTime() - start) / 1e9;
+            outOfTime = config.maxSeconds() > 0 && elapsed >= config.maxSeconds();
             listener.onStep(new TrainingListener.StepMetrics(step, config.steps(), w.epoch(), loss, norm, clipped,
                     (double) clippedSteps / step, optimizer.learningRate(), tokens, tokens / Math.max(elapsed, 1e-9),
                     elapsed));
-            if (step % config.evalEvery() == 0 || step == config.steps()) {
+            if (step % config.evalEvery() == 0 || step == config.steps() || outOfTime) {
                 Evaluator.Result v = Evaluator.evaluate(model, validation, config.evalStreams(), config.seqLen());
                 lastValid = v.loss();
                 boolean isBest = lastValid < best;
@@ -104,6 +109,6 @@ public final class Trainer {
                 trainCount = 0;
             }
         }
-        return new Result(config.steps(), lastValid, best, bestStep, tokens, (System.nanoTime() - start) / 1e9);
+        return new Result(step, lastValid, best, bestStep, tokens, (System.nanoTime() - start) / 1e9);
     }
 }

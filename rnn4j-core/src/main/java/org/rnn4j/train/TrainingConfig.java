@@ -12,9 +12,10 @@ package org.rnn4j.train;
  * @param clipValue clamp each gradient element into [−c, c]; 0 = off
  * @param evalEvery evaluate on the validation data every this many steps (and at the end)
  * @param evalStreams parallel streams for the periodic validation loss (see {@link Evaluator})
+ * @param maxSeconds stop (with a final evaluation) once training has run this long; 0 = no limit
  */
 public record TrainingConfig(long steps, int seqLen, int batch, float learningRate, float clipNorm, float clipValue,
-                             long evalEvery, int evalStreams) {
+                             long evalEvery, int evalStreams, double maxSeconds) {
     public static final long DEFAULT_STEPS = 1500;
     public static final int DEFAULT_SEQ_LEN = 50;
     public static final int DEFAULT_BATCH = 32;
@@ -33,6 +34,7 @@ public record TrainingConfig(long steps, int seqLen, int batch, float learningRa
         require(clipValue >= 0f && Float.isFinite(clipValue), "clip value must be 0 (off) or positive, got " + clipValue);
         require(evalEvery >= 1, "evaluation interval must be at least 1, got " + evalEvery);
         require(evalStreams >= 1, "evaluation streams must be at least 1, got " + evalStreams);
+        require(maxSeconds >= 0 && Double.isFinite(maxSeconds), "time limit must be 0 (none) or positive, got " + maxSeconds);
     }
 
     private static void require(boolean ok, String message) {
@@ -54,6 +56,7 @@ public record TrainingConfig(long steps, int seqLen, int batch, float learningRa
         private float clipValue = DEFAULT_CLIP_VALUE;
         private long evalEvery = DEFAULT_EVAL_EVERY;
         private int evalStreams = DEFAULT_EVAL_STREAMS;
+        private double maxSeconds;
 
         public Builder steps(long v) {
             steps = v;
@@ -95,8 +98,14 @@ public record TrainingConfig(long steps, int seqLen, int batch, float learningRa
             return this;
         }
 
+        public Builder maxSeconds(double v) {
+            maxSeconds = v;
+            return this;
+        }
+
         public TrainingConfig build() {
-            return new TrainingConfig(steps, seqLen, batch, learningRate, clipNorm, clipValue, evalEvery, evalStreams);
+            return new TrainingConfig(steps, seqLen, batch, learningRate, clipNorm, clipValue, evalEvery, evalStreams,
+                    maxSeconds);
         }
     }
 }
