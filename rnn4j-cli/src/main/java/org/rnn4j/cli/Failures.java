@@ -17,11 +17,14 @@ final class Failures {
         if (e instanceof AccessDeniedException a) {
             return a.getFile() + ": permission denied";
         }
-        if (e instanceof FileSystemException f && f.getReason() != null) {
-            return f.getFile() + ": " + f.getReason();
+        if (e instanceof java.nio.file.FileAlreadyExistsException f) {
+            return f.getFile() + ": already exists and is not a directory";
+        }
+        if (e instanceof FileSystemException f) {
+            return f.getFile() + ": " + (f.getReason() != null ? f.getReason() : e.getClass().getSimpleName());
         }
         if (e instanceof TrainingDivergedException d) {
-            return "training diverged: " + d.getMessage() + " (try --lr with a smaller value, or --clip-norm 5)";
+            return "training diverged: " + d.getMessage();
         }
         if (e instanceof OutOfMemoryError) {
             return "out of memory: use a smaller --hidden, --batch or --seq-len, or give the JVM more heap (JAVA_OPTS=-Xmx8g)";

@@ -36,7 +36,37 @@ public final class Main implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler(Main::handleFailure);
+        cl.setParameterExceptionHandler(Main::handleUsageError);
+        // picocli hands only Exceptions to the handler above; an OutOfMemoryError gets the same one-line treatment.
+        CommandLine.IExecutionStrategy run = new CommandLine.RunLast();
+        cl.setExecutionStrategy(parsed -> {
+            try {
+                return run.execute(parsed);
+            } catch (OutOfMemoryError e) {
+                PrintWriter err = cl.getErr();
+                err.println("rnn4j: " + Failures.describe(e));
+                err.flush();
+                return EXIT_FAILURE;
+            }
+        });
         return cl;
+    }
+
+    /** A usage error: the problem, the command's one-line synopsis, and where to read more. Exit 2. */
+    private static int handleUsageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine cl = e.getCommandLine();
+        PrintWriter err = cl.getErr();
+        err.println("rnn4j: " + e.getMessage());
+        if (cl.getSubcommands().isEmpty()) {
+            CommandLine.Help help = cl.getHelp();
+            err.print(help.synopsisHeading());
+            err.print(help.synopsis(help.synopsisHeadingLength()));
+        } else {
+            cl.usage(err); // the top level: list the commands
+        }
+        err.printf("Try '%s --help' for more information.%n", cl.getCommandSpec().qualifiedName());
+        err.flush();
+        return EXIT_USAGE;
     }
 
     private static int handleFailure(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
@@ -45,7 +75,7 @@ public final class Main implements Runnable {
         err.println("rnn4j: " + Failures.describe(e));
         if (root != null && root.verbose) {
             e.printStackTrace(err);
-        } else {
+        } else if (!(e instanceof UsageFailure)) {
             err.println("(run with --verbose for details)");
         }
         err.flush();

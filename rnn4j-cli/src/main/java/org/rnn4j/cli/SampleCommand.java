@@ -67,9 +67,12 @@ final class SampleCommand implements Callable<Integer> {
             if (vocab.level() == TokenLevel.CHAR) {
                 List<String> unknown = vocab.unknownTokens(prime);
                 if (!unknown.isEmpty()) {
+                    String known = vocab.size() <= 100
+                            ? ": \"" + String.join("", vocab.tokens()).replace("\n", "\\n").replace("\t", "\\t") + "\""
+                            : " (listed in rnn4j.vocab in the model file)";
                     throw new UsageFailure("the prime contains characters not in the model's vocabulary: "
                             + Vocabulary.describeCharacters(unknown) + "; the model knows " + vocab.size()
-                            + " characters (see rnn4j.vocab in the model file)");
+                            + " characters" + known);
                 }
             }
             ids = vocab.encode(prime);

@@ -37,6 +37,7 @@ import org.rnn4j.sample.SamplingOptions;
 import org.rnn4j.train.Baselines;
 import org.rnn4j.train.Trainer;
 import org.rnn4j.train.TrainingConfig;
+import org.rnn4j.train.TrainingDivergedException;
 import org.rnn4j.train.TrainingListener;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -133,6 +134,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/train-<date>-<time>).")
     Path out;
 
+    @Option(names = "--force", description = "Replace the models of an earlier run in --out.")
+    boolean force;
+
     @Option(names = "--json", description = "Print a JSON summary as the last line of standard output.")
     boolean json;
 
@@ -173,7 +177,11 @@ final class TrainCommand implements Callable<Integer> {
                 .clipNorm(clipNorm).clipValue(clipValue).evalEvery(evalEvery).maxSeconds(timeLimit * 60).build();
         Path dir = out != null ? out : Path.of("runs", "train-" + LocalDateTime.now().format(
                 DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        Files.createDirectories(dir);
+        prepareOutput(dir);
+        if (batches.streamLength() < seqLen) {
+            err.printf("note: each of the %d streams holds only %d tokens, fewer than --seq-len %d; windows will be %d "
+                    + "steps long%n", batch, batches.streamLength(), seqLen, batches.streamLength());
+        }
 
         double unigram = Baselines.unigramLoss(corpus.train(), corpus.validation(), vocab.size());
         err.printf("corpus: %s, %d %s tokens (%d train, %d validation), vocabulary %d%n", corpus.source(),
@@ -227,7 +235,11 @@ final class TrainCommand implements Callable<Integer> {
                     }
                 }
             };
-            result = new Trainer(model, batches, corpus.validation(), tc, listener).run();
+            try {
+                result = new Trainer(model, batches, corpus.validation(), tc, listener).run();
+            } catch (TrainingDivergedException e) {
+                throw new TrainingDivergedException(e, divergenceHint(dir));
+            }
         }
         save(last, model, vocab, provenance, result.steps(), result.lastValidLoss());
 
@@ -263,8 +275,39 @@ final class TrainCommand implements Callable<Integer> {
         return Main.EXIT_OK;
     }
 
+    /** What to try after a divergence, from the values of this run. */
+    private String divergenceHint(Path dir) {
+        String clip = clipNorm > 0 ? "a smaller --clip-norm than " + clipNorm : "--clip-norm " + TrainingConfig.DEFAULT_CLIP_NORM;
+        String saved = Files.exists(dir.resolve("best.safetensors"))
+                ? "; the best model so far is in " + dir.resolve("best.safetensors") : "";
+        return "try --lr " + lr / 10 + " (now " + lr + ") or " + clip + saved;
+    }
+
+    /** Refuses an --out that is a file, or that holds an earlier run's models unless --force. */
+    private void prepareOutput(Path dir) throws IOException {
+        CommandLine cl = spec.commandLine();
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new CommandLine.ParameterException(cl, "--out " + dir + " is a file, not a directory");
+        }
+        for (String name : new String[] {"best.safetensors", "last.safetensors"}) {
+            Path f = dir.resolve(name);
+            if (Files.exists(f)) {
+                if (!force) {
+                    throw new CommandLine.ParameterException(cl, "--out " + dir + " already holds an earlier run (" + name
+                            + "): choose another directory, or add --force to replace it");
+                }
+                Files.delete(f);
+            }
+        }
+        Files.createDirectories(dir);
+    }
+
     private void validate() {
         CommandLine cl = spec.commandLine();
+        if ((long) hidden * Math.max(hidden, embedding) > Integer.MAX_VALUE - 8) {
+            throw new CommandLine.ParameterException(cl, "--hidden " + hidden + " is too large: a weight matrix of "
+                    + hidden + " x " + Math.max(hidden, embedding) + " does not fit in one Java array");
+        }
         positive(hidden, "--hidden");
         positive(layers, "--layers");
         positive(seqLen, "--seq-len");

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -104,8 +103,6 @@ class ModelFileErrorsTest {
     }
 
     @Test
-    @Disabled("bug: a directory as --model (e.g. the run directory instead of run/best.safetensors) prints only "
-            + "'rnn4j: Is a directory': FileChannel.read throws a bare IOException that names no file and gives no hint")
     void directoryAsModel() {
         Path runDir = model.getParent();
         bothFail(runDir, "directory", ".safetensors");

@@ -105,6 +105,10 @@ public final class SafeTensors {
      */
     public static SafeTensorsFile read(Path file) throws IOException {
         String source = file.toString();
+        if (java.nio.file.Files.isDirectory(file)) {
+            throw new ModelFileException(source, "is a directory, not a model file: give a .safetensors file, e.g. "
+                    + file.resolve("best.safetensors"));
+        }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             return read(source, channel.size(), (position, dst) -> {
                 while (dst.hasRemaining()) {

@@ -19,7 +19,8 @@ import org.rnn4j.optim.Sgd;
  *   zero gradients → forward + backward over the window (loss summed over steps, averaged over streams)
  *   → global norm (clipped if asked) → element clipping (if asked) → divergence guard → update
  * </pre>
- * The guard stops on a non-finite loss or gradient norm before the update, so the parameters stay
+ * The guard stops on a non-finite loss or gradient norm, or a loss above
+ * {@link TrainingConfig#DIVERGENCE_FACTOR} times its start, before the update, so the parameters stay
  * those of the last good step. Training ends after {@code steps} updates or when the time limit is
  * reached, whichever comes first, always with an evaluation.
  */
@@ -62,6 +63,7 @@ public final class Trainer {
         long bestStep = 0;
         double lastValid = Double.NaN;
         float scale = 1f / config.batch();
+        double lossLimit = Double.NaN; // set from the first window's loss
         long step = 0;
         boolean outOfTime = false;
         while (step < config.steps() && !outOfTime) {
@@ -78,6 +80,11 @@ public final class Trainer {
                     : Clipping.globalNorm(params);
             if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
                 throw new TrainingDivergedException(step, loss, norm);
+            }
+            if (Double.isNaN(lossLimit)) {
+                lossLimit = TrainingConfig.DIVERGENCE_FACTOR * Math.max(loss, Math.log(model.config().vocabSize()));
+            } else if (loss > lossLimit) {
+                throw new TrainingDivergedException(step, loss, norm, lossLimit);
             }
             boolean clipped = config.clipNorm() > 0 && norm > config.clipNorm();
             if (config.clipValue() > 0) {

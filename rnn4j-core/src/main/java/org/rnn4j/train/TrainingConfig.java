@@ -24,6 +24,11 @@ public record TrainingConfig(long steps, int seqLen, int batch, float learningRa
     public static final float DEFAULT_CLIP_VALUE = 0f;
     public static final long DEFAULT_EVAL_EVERY = 250;
     public static final int DEFAULT_EVAL_STREAMS = 16;
+    /**
+     * Training is stopped as diverged when a window's mean loss exceeds this multiple of the larger of the
+     * first window's loss and ln V (the loss of a uniform guess). Normal SGD noise stays well below.
+     */
+    public static final double DIVERGENCE_FACTOR = 4.0;
 
     public TrainingConfig {
         require(steps >= 1, "steps must be at least 1, got " + steps);

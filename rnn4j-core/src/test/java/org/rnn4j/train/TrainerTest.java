@@ -92,6 +92,19 @@ class TrainerTest {
     }
 
     @Test
+    void aFiniteButExplodingLossAlsoStopsTraining() {
+        // tanh keeps everything finite, but a huge rate without clipping saturates the logits: the loss
+        // climbs to millions of nats while staying a number.
+        int[] tokens = patternTokens(1000);
+        LanguageModel m = model(4);
+        TrainingConfig tc = TrainingConfig.builder().steps(200).seqLen(10).batch(4).learningRate(1e6f).clipNorm(0)
+                .evalEvery(1000).build();
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+                () -> new Trainer(m, new TbpttBatcher(tokens, 4, 10), tokens, tc, new TrainingListener() { }).run());
+        assertTrue(e.getMessage().contains("above the limit"), e.getMessage());
+    }
+
+    @Test
     void carriedStateIsTheFinalStateOfThePreviousWindow() {
         // Two windows run with carried state equal one forward pass over both (values, not gradients).
         LanguageModel m = model(5);
