@@ -180,6 +180,28 @@ class LayerGradientTest {
         assertTrue(!report.passed() && report.failures().get(0).toString().startsWith("z["), report.summary());
     }
 
+    @Test
+    void kinkSkippingStillCatchesAWrongGradientWhereTheLossIsSmooth() {
+        Rng rng = new Rng(8);
+        Parameter z = wrap("z", 2, 3, rng);
+        GradientChecker.Report report = new GradientChecker().epsilon(1e-3).skipKinks().check(
+                new GradientChecker.Objective() {
+                    @Override
+                    public double loss() {
+                        return Kernels.sumOfSquares(z.value);
+                    }
+
+                    @Override
+                    public double lossAndGradient() {
+                        for (int i = 0; i < z.size(); i++) {
+                            z.grad.data[i] = 2.2f * z.value.data[i];
+                        }
+                        return loss();
+                    }
+                }, List.of(z));
+        assertTrue(!report.passed() && report.kinks().isEmpty(), report.summary());
+    }
+
     static Parameter wrap(String name, int rows, int cols, Rng rng) {
         Parameter p = Parameter.matrix(name, rows, cols);
         rng.fillUniform(p.value, -1f, 1f);
