@@ -19,14 +19,33 @@ A safetensors file whose tensors are ``CharRNN.state_dict()`` (all F32) and whos
 ``__metadata__`` holds
     "format":       "rnn4j"
     "rnn4j.config": JSON {"cell": "rnn"|"lstm"|"gru",
-                          "nonlinearity": "tanh"|"relu"|"sigmoid",
+                          "nonlinearity": "tanh"|"relu"|"sigmoid" (lstm/gru: tanh only),
                           "vocab_size": V, "embedding_dim": E (0 = one-hot input),
                           "hidden_size": H, "num_layers": L,
+                          "dropout": p (float, between layers, training only),
+                          "bidirectional": true|false,
                           "learned_initial_state": true|false}
     "rnn4j.vocab":  JSON {"level": "char"|"word", "tokens": [...]}  (id = index)
-Absent config keys take the defaults in ``CONFIG_DEFAULTS``.  Extra tensors
+Absent config keys take the defaults in ``CONFIG_DEFAULTS``.  "dropout" and
+"bidirectional" are written for lstm/gru models and whenever they are not the
+default; an Elman model with the defaults is written without them (so files
+written before these keys existed are reproduced byte for byte).  Extra tensors
 (e.g. the test-fixture tensors in golden/charrnn_*.safetensors) are ignored by
 ``load_rnn4j``.
+
+PyTorch recurrent layouts (nn.RNN / nn.LSTM / nn.GRU, seq-first)
+-----------------------------------------------------------------
+Parameters, in state_dict order: for layer k = 0..L-1, for direction "" then
+"_reverse" (bidirectional only): weight_ih_l{k}{sfx}, weight_hh_l{k}{sfx},
+bias_ih_l{k}{sfx}, bias_hh_l{k}{sfx}.  The rows of weight_*/bias_* are G*H gate
+rows (G = 1 rnn, 4 lstm: i, f, g, o, 3 gru: r, z, n).  weight_ih_l{k} has
+D columns for k = 0 and dirs*H for k >= 1 (columns [:H] see the forward
+direction's output of layer k-1, [H:] the reverse one's).  States h0 / h_n /
+c0 / c_n are (L*dirs, B, H) with index layer*dirs + direction.  output is
+(T, B, dirs*H): [..., :H] forward, [..., H:] reverse.  The reverse direction
+runs t = T-1 .. 0, starts from its h0 entry at t = T-1, and its final state
+(in h_n) is the one after t = 0, i.e. h_n[k*dirs+1] == layer k's output[0, :, H:].
+See ``recurrent_forward`` for the equations.
 """
 
 import json
@@ -171,25 +190,119 @@ def elman_forward(x, h0, params, nonlinearity):
     return layer_in, torch.stack(h_last, 0)
 
 
+GATES = {"rnn": 1, "lstm": 4, "gru": 3}
+
+
+def param_names(num_layers, bidirectional=False):
+    """The parameter names of nn.RNN/LSTM/GRU(num_layers, bidirectional) in
+    state_dict order (the cell does not change the names, only the row count)."""
+    names = []
+    for k in range(num_layers):
+        for sfx in ("", "_reverse") if bidirectional else ("",):
+            names += [w % k + sfx for w in ("weight_ih_l%d", "weight_hh_l%d", "bias_ih_l%d", "bias_hh_l%d")]
+    return names
+
+
+def rnn_step(x, h, w_ih, w_hh, b_ih, b_hh, act):
+    """Elman: h' = act(W_ih x + b_ih + W_hh h + b_hh)."""
+    return act(x @ w_ih.t() + b_ih + h @ w_hh.t() + b_hh)
+
+
+def lstm_step(x, h, c, w_ih, w_hh, b_ih, b_hh):
+    """nn.LSTM, gate rows in the order i, f, g, o:
+        [i f g o] = W_ih x + b_ih + W_hh h + b_hh
+        i, f, o = sigmoid(.), g = tanh(.)
+        c' = f*c + i*g,  h' = o*tanh(c')"""
+    gates = x @ w_ih.t() + b_ih + h @ w_hh.t() + b_hh
+    i, f, g, o = gates.chunk(4, -1)
+    i, f, g, o = torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g), torch.sigmoid(o)
+    c = f * c + i * g
+    return o * torch.tanh(c), c
+
+
+def gru_step(x, h, w_ih, w_hh, b_ih, b_hh):
+    """nn.GRU, gate rows in the order r, z, n:
+        r = sigmoid(W_ir x + b_ir + W_hr h + b_hr)
+        z = sigmoid(W_iz x + b_iz + W_hz h + b_hz)
+        n = tanh(W_in x + b_in + r * (W_hn h + b_hn))     <- r multiplies b_hn too
+        h' = (1 - z) * n + z * h                           <- z keeps the OLD state"""
+    gi = x @ w_ih.t() + b_ih
+    gh = h @ w_hh.t() + b_hh
+    i_r, i_z, i_n = gi.chunk(3, -1)
+    h_r, h_z, h_n = gh.chunk(3, -1)
+    r = torch.sigmoid(i_r + h_r)
+    z = torch.sigmoid(i_z + h_z)
+    n = torch.tanh(i_n + r * h_n)
+    return (1 - z) * n + z * h
+
+
+def recurrent_forward(cell, x, h0, params, num_layers, bidirectional=False, nonlinearity="tanh",
+                      c0=None, dropout=0.0, training=False):
+    """Reference for nn.RNN / nn.LSTM / nn.GRU (seq-first, bias=True), written out
+    step by step; same parameter names as PyTorch (see ``param_names``).
+
+    x (T,B,D); h0 and, for lstm, c0: (L*dirs, B, H), index layer*dirs + direction.
+    Layer k >= 1 reads torch.cat([forward output, reverse output], -1) of layer
+    k-1 (dropout on it when ``training``).  The reverse direction processes
+    t = T-1 .. 0.  Returns (output (T,B,dirs*H) of the last layer, h_n, c_n or None).
+    """
+    act = ACTIVATIONS[nonlinearity]
+    dirs = 2 if bidirectional else 1
+    T = x.shape[0]
+    layer_in = x
+    h_n, c_n = [], []
+    for k in range(num_layers):
+        outs_dir = []
+        for d in range(dirs):
+            sfx = "_l%d%s" % (k, "_reverse" if d else "")
+            w_ih, w_hh = params["weight_ih" + sfx], params["weight_hh" + sfx]
+            b_ih, b_hh = params["bias_ih" + sfx], params["bias_hh" + sfx]
+            h = h0[k * dirs + d]
+            c = c0[k * dirs + d] if cell == "lstm" else None
+            outs = [None] * T
+            for t in (range(T) if d == 0 else range(T - 1, -1, -1)):
+                if cell == "rnn":
+                    h = rnn_step(layer_in[t], h, w_ih, w_hh, b_ih, b_hh, act)
+                elif cell == "lstm":
+                    h, c = lstm_step(layer_in[t], h, c, w_ih, w_hh, b_ih, b_hh)
+                elif cell == "gru":
+                    h = gru_step(layer_in[t], h, w_ih, w_hh, b_ih, b_hh)
+                else:
+                    raise ValueError("unknown cell %r" % cell)
+                outs[t] = h
+            outs_dir.append(torch.stack(outs, 0))
+            h_n.append(h)
+            c_n.append(c)
+        layer_in = torch.cat(outs_dir, -1) if dirs == 2 else outs_dir[0]
+        if dropout > 0 and training and k < num_layers - 1:
+            layer_in = F.dropout(layer_in, dropout, True)
+    return layer_in, torch.stack(h_n, 0), (torch.stack(c_n, 0) if cell == "lstm" else None)
+
+
 class ElmanRNN(nn.Module):
     """Drop-in for nn.RNN (seq-first, bias=True) that also supports 'sigmoid'.
 
-    Same parameter names, shapes, order and default init as nn.RNN, so its
-    state_dict is interchangeable with nn.RNN's.
+    Same parameter names, shapes, order and default init as nn.RNN (also when
+    bidirectional), so its state_dict is interchangeable with nn.RNN's.
     """
 
-    def __init__(self, input_size, hidden_size, num_layers=1, nonlinearity="tanh"):
+    def __init__(self, input_size, hidden_size, num_layers=1, nonlinearity="tanh",
+                 dropout=0.0, bidirectional=False):
         super().__init__()
         if nonlinearity not in ACTIVATIONS:
             raise ValueError("unknown nonlinearity %r" % nonlinearity)
         self.input_size, self.hidden_size = input_size, hidden_size
         self.num_layers, self.nonlinearity = num_layers, nonlinearity
+        self.dropout, self.bidirectional = float(dropout), bool(bidirectional)
+        dirs = 2 if self.bidirectional else 1
         for k in range(num_layers):
-            d = input_size if k == 0 else hidden_size
-            self.register_parameter("weight_ih_l%d" % k, nn.Parameter(torch.empty(hidden_size, d)))
-            self.register_parameter("weight_hh_l%d" % k, nn.Parameter(torch.empty(hidden_size, hidden_size)))
-            self.register_parameter("bias_ih_l%d" % k, nn.Parameter(torch.empty(hidden_size)))
-            self.register_parameter("bias_hh_l%d" % k, nn.Parameter(torch.empty(hidden_size)))
+            d = input_size if k == 0 else hidden_size * dirs
+            for sfx in ("", "_reverse")[:dirs]:
+                self.register_parameter("weight_ih_l%d%s" % (k, sfx), nn.Parameter(torch.empty(hidden_size, d)))
+                self.register_parameter("weight_hh_l%d%s" % (k, sfx),
+                                        nn.Parameter(torch.empty(hidden_size, hidden_size)))
+                self.register_parameter("bias_ih_l%d%s" % (k, sfx), nn.Parameter(torch.empty(hidden_size)))
+                self.register_parameter("bias_hh_l%d%s" % (k, sfx), nn.Parameter(torch.empty(hidden_size)))
         self.reset_parameters()
 
     def reset_parameters(self):
@@ -199,10 +312,15 @@ class ElmanRNN(nn.Module):
                 nn.init.uniform_(p, -s, s)
 
     def forward(self, x, h0=None):
+        dirs = 2 if self.bidirectional else 1
         if h0 is None:
-            h0 = x.new_zeros(self.num_layers, x.shape[1], self.hidden_size)
+            h0 = x.new_zeros(self.num_layers * dirs, x.shape[1], self.hidden_size)
         params = dict(self.named_parameters())
-        return elman_forward(x, h0, params, self.nonlinearity)
+        if not self.bidirectional and not (self.dropout > 0 and self.training):
+            return elman_forward(x, h0, params, self.nonlinearity)
+        out, h_n, _ = recurrent_forward("rnn", x, h0, params, self.num_layers, self.bidirectional,
+                                        self.nonlinearity, dropout=self.dropout, training=self.training)
+        return out, h_n
 
 
 # ----------------------------------------------------------------------------
@@ -214,10 +332,12 @@ CONFIG_DEFAULTS = OrderedDict([
     ("nonlinearity", "tanh"),
     ("embedding_dim", 0),
     ("num_layers", 1),
+    ("dropout", 0.0),
+    ("bidirectional", False),
     ("learned_initial_state", False),
 ])
 CONFIG_KEYS = ["cell", "nonlinearity", "vocab_size", "embedding_dim", "hidden_size",
-               "num_layers", "learned_initial_state"]
+               "num_layers", "dropout", "bidirectional", "learned_initial_state"]
 
 
 class CharRNN(nn.Module):
@@ -225,11 +345,13 @@ class CharRNN(nn.Module):
 
     Children: ``embedding`` nn.Embedding(V, E) (only if E > 0), ``rnn`` (nn.RNN for
     tanh/relu, ElmanRNN for sigmoid, nn.LSTM / nn.GRU for cell lstm/gru) and
-    ``decoder`` nn.Linear(H, V).
+    ``decoder`` nn.Linear(dirs*H, V) (dirs = 2 when bidirectional).
 
     Learned initial state: parameters ``h0_l{k}`` of shape (H,) registered
     directly on the ``rnn`` child, so their state_dict keys are ``rnn.h0_l{k}``
-    (for LSTM also ``rnn.c0_l{k}``).  This works with nn.RNN in torch 1.13:
+    (for LSTM also ``rnn.c0_l{k}``, after all the h0's; when bidirectional each is
+    followed by its ``..._l{k}_reverse``).  They come after the rnn weights in the
+    state_dict.  This works with nn.RNN/LSTM/GRU in torch 1.13:
     nn.RNNBase builds its flat weight list from ``_flat_weights_names`` only, so
     extra parameters registered with register_parameter are ignored by the cuDNN
     / _VF path but are still regular parameters (state_dict, .double(),
@@ -237,56 +359,78 @@ class CharRNN(nn.Module):
     """
 
     def __init__(self, vocab_size, hidden_size, embedding_dim=0, num_layers=1,
-                 cell="rnn", nonlinearity="tanh", learned_initial_state=False):
+                 cell="rnn", nonlinearity="tanh", learned_initial_state=False,
+                 dropout=0.0, bidirectional=False):
         super().__init__()
         self.vocab_size, self.hidden_size = int(vocab_size), int(hidden_size)
         self.embedding_dim, self.num_layers = int(embedding_dim), int(num_layers)
         self.cell, self.nonlinearity = cell, nonlinearity
         self.learned_initial_state = bool(learned_initial_state)
+        self.dropout, self.bidirectional = float(dropout), bool(bidirectional)
+        if not 0.0 <= self.dropout < 1.0:
+            raise ValueError("dropout must be in [0, 1)")
         V, H, E, L = self.vocab_size, self.hidden_size, self.embedding_dim, self.num_layers
+        dirs = 2 if self.bidirectional else 1
         if E > 0:
             self.embedding = nn.Embedding(V, E)
         else:
             self.embedding = None
         d = E if E > 0 else V
+        # nn.RNNBase warns when dropout > 0 with one layer (it has no effect there)
+        rdrop = self.dropout if L > 1 else 0.0
+        kw = dict(num_layers=L, dropout=rdrop, bidirectional=self.bidirectional)
         if cell == "rnn":
             if nonlinearity in ("tanh", "relu"):
-                self.rnn = nn.RNN(d, H, num_layers=L, nonlinearity=nonlinearity)
+                self.rnn = nn.RNN(d, H, nonlinearity=nonlinearity, **kw)
             else:
-                self.rnn = ElmanRNN(d, H, num_layers=L, nonlinearity=nonlinearity)
-        elif cell == "lstm":
-            self.rnn = nn.LSTM(d, H, num_layers=L)
-        elif cell == "gru":
-            self.rnn = nn.GRU(d, H, num_layers=L)
+                self.rnn = ElmanRNN(d, H, nonlinearity=nonlinearity, **kw)
+        elif cell in ("lstm", "gru"):
+            if nonlinearity != "tanh":
+                raise ValueError("cell %s only supports nonlinearity 'tanh' (got %r)" % (cell, nonlinearity))
+            self.rnn = (nn.LSTM if cell == "lstm" else nn.GRU)(d, H, **kw)
         else:
             raise ValueError("unknown cell %r" % cell)
         if self.learned_initial_state:
             for k in range(L):
-                self.rnn.register_parameter("h0_l%d" % k, nn.Parameter(torch.zeros(H)))
+                for sfx in ("", "_reverse")[:dirs]:
+                    self.rnn.register_parameter("h0_l%d%s" % (k, sfx), nn.Parameter(torch.zeros(H)))
             if cell == "lstm":
                 for k in range(L):
-                    self.rnn.register_parameter("c0_l%d" % k, nn.Parameter(torch.zeros(H)))
-        self.decoder = nn.Linear(H, V)
+                    for sfx in ("", "_reverse")[:dirs]:
+                        self.rnn.register_parameter("c0_l%d%s" % (k, sfx), nn.Parameter(torch.zeros(H)))
+        self.decoder = nn.Linear(dirs * H, V)
 
     def config(self):
-        return OrderedDict([
+        cfg = OrderedDict([
             ("cell", self.cell), ("nonlinearity", self.nonlinearity),
             ("vocab_size", self.vocab_size), ("embedding_dim", self.embedding_dim),
-            ("hidden_size", self.hidden_size), ("num_layers", self.num_layers),
-            ("learned_initial_state", self.learned_initial_state)])
+            ("hidden_size", self.hidden_size), ("num_layers", self.num_layers)])
+        # Elman models with the defaults keep the original key set (older files stay byte-identical)
+        if self.cell != "rnn" or self.dropout != 0.0 or self.bidirectional:
+            cfg["dropout"] = self.dropout
+            cfg["bidirectional"] = self.bidirectional
+        cfg["learned_initial_state"] = self.learned_initial_state
+        return cfg
+
+    def state_names(self):
+        """Initial-state slots in h0 order (index layer*dirs + direction)."""
+        dirs = ("", "_reverse") if self.bidirectional else ("",)
+        return ["_l%d%s" % (k, sfx) for k in range(self.num_layers) for sfx in dirs]
 
     def initial_state(self, batch, dtype=None):
-        """Zero state, or the learned h0_l{k} expanded over the batch."""
-        L, H = self.num_layers, self.hidden_size
+        """Zero state, or the learned h0_l{k} (c0_l{k}) expanded over the batch.
+        Shape (L*dirs, batch, H); a (h0, c0) tuple for LSTM."""
+        H = self.hidden_size
+        S = self.num_layers * (2 if self.bidirectional else 1)
         dtype = dtype or self.decoder.weight.dtype
         if self.learned_initial_state:
-            h0 = torch.stack([getattr(self.rnn, "h0_l%d" % k) for k in range(L)], 0)
-            h0 = h0.unsqueeze(1).expand(L, batch, H)
+            h0 = torch.stack([getattr(self.rnn, "h0" + s) for s in self.state_names()], 0)
+            h0 = h0.unsqueeze(1).expand(S, batch, H)
             if self.cell == "lstm":
-                c0 = torch.stack([getattr(self.rnn, "c0_l%d" % k) for k in range(L)], 0)
-                return (h0, c0.unsqueeze(1).expand(L, batch, H))
+                c0 = torch.stack([getattr(self.rnn, "c0" + s) for s in self.state_names()], 0)
+                return (h0, c0.unsqueeze(1).expand(S, batch, H))
             return h0
-        z = torch.zeros(L, batch, H, dtype=dtype)
+        z = torch.zeros(S, batch, H, dtype=dtype)
         return (z, z.clone()) if self.cell == "lstm" else z
 
     def embed(self, tokens):
@@ -295,7 +439,8 @@ class CharRNN(nn.Module):
         return F.one_hot(tokens, self.vocab_size).to(self.decoder.weight.dtype)
 
     def forward(self, tokens, h0=None):
-        """tokens (T,B) long, h0 (L,B,H) or None -> (logits (T,B,V), h_n)."""
+        """tokens (T,B) long, h0 (L*dirs,B,H) (LSTM: (h0, c0)) or None
+        -> (logits (T,B,V), h_n) (LSTM: h_n is the tuple (h_n, c_n))."""
         if h0 is None:
             h0 = self.initial_state(tokens.shape[1])
         if isinstance(h0, tuple):
@@ -350,6 +495,13 @@ def config_from_metadata(metadata):
     for k in ("vocab_size", "hidden_size"):
         if k not in cfg:
             raise ValueError("rnn4j.config lacks %r" % k)
+    if cfg["cell"] not in GATES:
+        raise ValueError("unknown cell %r" % cfg["cell"])
+    if not isinstance(cfg["bidirectional"], bool) or not isinstance(cfg["learned_initial_state"], bool):
+        raise ValueError("bidirectional / learned_initial_state must be JSON booleans")
+    if isinstance(cfg["dropout"], bool) or not isinstance(cfg["dropout"], (int, float)):
+        raise ValueError("dropout must be a number")
+    cfg["dropout"] = float(cfg["dropout"])
     return cfg
 
 
@@ -361,7 +513,8 @@ def load_rnn4j(path):
     model = CharRNN(cfg["vocab_size"], cfg["hidden_size"], embedding_dim=cfg["embedding_dim"],
                     num_layers=cfg["num_layers"], cell=cfg["cell"],
                     nonlinearity=cfg["nonlinearity"],
-                    learned_initial_state=cfg["learned_initial_state"])
+                    learned_initial_state=cfg["learned_initial_state"],
+                    dropout=cfg["dropout"], bidirectional=cfg["bidirectional"])
     wanted = model.state_dict().keys()
     missing = [k for k in wanted if k not in tensors]
     if missing:
