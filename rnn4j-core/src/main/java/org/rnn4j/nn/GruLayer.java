@@ -1,0 +1,290 @@
+package org.rnn4j.nn;
+
+import java.util.List;
+import org.rnn4j.matrix.Activation;
+import org.rnn4j.matrix.Kernels;
+import org.rnn4j.matrix.Matrix;
+
+/**
+ * The gated recurrent unit (Cho et al. 2014, "Learning phrase representations using RNN
+ * encoder-decoder for statistical machine translation"), as PyTorch's {@code nn.GRU} computes it
+ * (see its documentation for the same equations and layout):
+ * <pre>
+ *   r_t = σ(W_ir x_t + b_ir + W_hr h_{t-1} + b_hr)
+ *   z_t = σ(W_iz x_t + b_iz + W_hz h_{t-1} + b_hz)
+ *   n_t = tanh(W_in x_t + b_in + r_t ⊙ (W_hn h_{t-1} + b_hn))
+ *   h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{t-1}
+ * </pre>
+ * The G = 3 gate blocks are stacked in the order r, z, n: {@code weight_ih_l{k}} is (3H, D) =
+ * [W_ir; W_iz; W_in], {@code weight_hh_l{k}} is (3H, H), and the biases are (3H), so weights move to
+ * and from PyTorch unchanged. Note that r multiplies the whole hidden part W_hn h + b_hn (PyTorch's
+ * variant; Cho et al. apply r to h before the product), so the hidden projection of the n block is kept
+ * apart from the input projection. The state is h (B × H).
+ *
+ * <p>Back-propagation through time, for t = T−1 … 0, with hn = W_hn h_{t-1} + b_hn:
+ * <pre>
+ *   dh_t = ∂L/∂h_t + dh carried
+ *   dn   = dh_t ⊙ (1 − z),   dz = dh_t ⊙ (h_{t-1} − n),   dh_{t-1} = dh_t ⊙ z + …
+ *   da_n = dn ⊙ (1 − n²),    dr = da_n ⊙ hn,    dhn = da_n ⊙ r
+ *   dAx  = [dr ⊙ r(1−r), dz ⊙ z(1−z), da_n]     (input-side pre-activations)
+ *   dAh  = [dr ⊙ r(1−r), dz ⊙ z(1−z), dhn]      (hidden-side pre-activations)
+ *   dh_{t-1} = dh_t ⊙ z + dAh_t · W_hh
+ *   dW_ih += Σ_t dAx_tᵀ x_t,  dW_hh += Σ_t dAh_tᵀ h_{t-1},  db_ih += Σ_t dAx_t,  db_hh += Σ_t dAh_t,
+ *   dx_t = dAx_t · W_ih
+ * </pre>
+ */
+public final class GruLayer implements RecurrentLayer {
+    private static final int GATES = 3; // G: r, z, n
+
+    private final int inputSize;  // D
+    private final int hiddenSize; // H
+    final Parameter weightIh; // (3H, D)
+    final Parameter weightHh; // (3H, H)
+    final Parameter biasIh;   // (3H)
+    final Parameter biasHh;   // (3H)
+
+    // Caches of the last forward pass, reallocated only when T or B changes.
+    private final StepBuffers buf = new StepBuffers();
+    private Matrix x;      // (T·B, D) input of the last forward (not copied)
+    private Matrix ax;     // (T·B, 3H) X·W_ihᵀ + b_ih, then [r, z, n] after the step
+    private Matrix ah;     // (T·B, 3H) h_{t-1}·W_hhᵀ, then + b_hh; its n block is hn
+    private Matrix h;      // (T·B, H) outputs h_t
+    private Matrix h0;     // (B, H) copy of h_{-1}
+    private Matrix dAx;    // (T·B, 3H) gradient of the input-side pre-activations
+    private Matrix dAh;    // (T·B, 3H) gradient of the hidden-side pre-activations
+    private Matrix dX;     // (T·B, D)
+    private Matrix dh;     // (B, H) dh flowing to the previous step
+    private Matrix[] axSteps, ahSteps, hSteps, dAhSteps; // per-step views
+    private int steps;
+    private int batch;
+    private boolean forwardDone;
+    private boolean backwardDone;
+
+    // Scratch of step(), independent of the forward caches.
+    private Matrix stepAx; // (B, 3H)
+    private Matrix stepAh; // (B, 3H)
+    private Matrix stepH;  // (B, H) returned
+
+    /**
+     * @param namePrefix prefix of the parameter names, e.g. {@code "rnn."}
+     * @param layerIndex k in {@code weight_ih_l{k}}
+     * @param suffix {@code ""}, or {@code "_reverse"} for the backward direction of a bidirectional layer
+     */
+    public GruLayer(String namePrefix, int layerIndex, String suffix, int inputSize, int hiddenSize) {
+        if (inputSize <= 0 || hiddenSize <= 0) {
+            throw new IllegalArgumentException("GRU layer sizes must be positive, got input " + inputSize
+                    + " and hidden " + hiddenSize);
+        }
+        this.inputSize = inputSize;
+        this.hiddenSize = hiddenSize;
+        String s = "_l" + layerIndex + suffix;
+        int gh = GATES * hiddenSize;
+        this.weightIh = Parameter.matrix(namePrefix + "weight_ih" + s, gh, inputSize);
+        this.weightHh = Parameter.matrix(namePrefix + "weight_hh" + s, gh, hiddenSize);
+        this.biasIh = Parameter.vector(namePrefix + "bias_ih" + s, gh);
+        this.biasHh = Parameter.vector(namePrefix + "bias_hh" + s, gh);
+    }
+
+    @Override
+    public int inputSize() {
+        return inputSize;
+    }
+
+    @Override
+    public int hiddenSize() {
+        return hiddenSize;
+    }
+
+    @Override
+    public int stateSize() {
+        return hiddenSize;
+    }
+
+    /** weight_ih, weight_hh, bias_ih, bias_hh (PyTorch's order). */
+    @Override
+    public List<Parameter> parameters() {
+        return List.of(weightIh, weightHh, biasIh, biasHh);
+    }
+
+    /** W_hh, the recurrent matrix (3H, H): three H×H blocks r, z, n. */
+    public Parameter recurrentWeight() {
+        return weightHh;
+    }
+
+    @Override
+    public Matrix forward(Matrix input, int steps, int batch, Matrix initialState) {
+        input.requireShape(steps * batch, inputSize, "GRU layer input (T·B × D) with T=" + steps + ", B=" + batch);
+        initialState.requireShape(batch, hiddenSize, "GRU layer initial state (B × H)");
+        allocate(steps, batch);
+        this.x = input;
+        h0.copyFrom(initialState);
+        // ax = X·W_ihᵀ + b_ih for all steps at once
+        Kernels.mulTransB(input, weightIh.value, ax);
+        Kernels.addRowVector(ax, biasIh.value);
+        for (int t = 0; t < steps; t++) {
+            Matrix hPrev = t == 0 ? h0 : hSteps[t - 1];
+            Kernels.mulTransB(hPrev, weightHh.value, ahSteps[t]); // ah_t = h_{t-1}·W_hhᵀ
+            cell(axSteps[t], ahSteps[t], hPrev, hSteps[t], batch);
+        }
+        forwardDone = true;
+        backwardDone = false;
+        return h;
+    }
+
+    /**
+     * The gate arithmetic of one step. Adds b_hh into {@code ah} (B, 3H), so its n block becomes hn;
+     * overwrites {@code ax} (B, 3H) with [r, z, n]; writes h (B, H).
+     */
+    private void cell(Matrix ax, Matrix ah, Matrix hPrev, Matrix hOut, int rows) {
+        int hs = hiddenSize;
+        float[] xd = ax.data, hd = ah.data, bh = biasHh.value.data;
+        int bo = biasHh.value.offset;
+        for (int b = 0; b < rows; b++) {
+            int xRow = ax.offset + b * GATES * hs;
+            int hRow = ah.offset + b * GATES * hs;
+            int at = b * hs;
+            for (int k = 0; k < hs; k++) {
+                float hr = hd[hRow + k] + bh[bo + k];
+                float hz = hd[hRow + hs + k] + bh[bo + hs + k];
+                float hn = hd[hRow + 2 * hs + k] + bh[bo + 2 * hs + k];
+                float r = Activation.sigmoid(xd[xRow + k] + hr);
+                float z = Activation.sigmoid(xd[xRow + hs + k] + hz);
+                float n = (float) Math.tanh(xd[xRow + 2 * hs + k] + r * hn);
+                float hp = hPrev.data[hPrev.offset + at + k];
+                hd[hRow + k] = hr;
+                hd[hRow + hs + k] = hz;
+                hd[hRow + 2 * hs + k] = hn;
+                xd[xRow + k] = r;
+                xd[xRow + hs + k] = z;
+                xd[xRow + 2 * hs + k] = n;
+                hOut.data[hOut.offset + at + k] = (1f - z) * n + z * hp; // h = (1-z)*n + z*hPrev
+            }
+        }
+    }
+
+    /** h (B × H), owned by the layer. */
+    @Override
+    public Matrix finalState() {
+        requireForward("finalState()");
+        return hSteps[steps - 1];
+    }
+
+    @Override
+    public Matrix backward(Matrix dOutput, Matrix dFinalState) {
+        requireForward("backward()");
+        int hs = hiddenSize;
+        if (dOutput != null) {
+            dOutput.requireShape(steps * batch, hs, "gradient of the GRU layer output (T·B × H)");
+        }
+        if (dFinalState != null) {
+            dFinalState.requireShape(batch, hs, "gradient of the GRU layer final state (B × H)");
+            dh.copyFrom(dFinalState);
+        } else {
+            dh.zero();
+        }
+        float[] xd = ax.data, hd = ah.data, dxd = dAx.data, dhd = dAh.data, carry = dh.data;
+        for (int t = steps - 1; t >= 0; t--) {
+            float[] hPrev = t == 0 ? h0.data : h.data;
+            int hPrevBase = t == 0 ? 0 : (t - 1) * batch * hs;
+            for (int b = 0; b < batch; b++) {
+                int row = (t * batch + b) * GATES * hs;
+                int at = (t * batch + b) * hs;
+                for (int k = 0; k < hs; k++) {
+                    int ri = row + k, zi = ri + hs, ni = zi + hs;
+                    float r = xd[ri], z = xd[zi], n = xd[ni], hn = hd[ni];
+                    int bk = b * hs + k;
+                    float hp = hPrev[hPrevBase + bk];
+                    float dhT = carry[bk] + (dOutput == null ? 0f : dOutput.data[dOutput.offset + at + k]);
+                    // h = (1-z)*n + z*hPrev  =>  dn = dh*(1-z), dz = dh*(hPrev-n), dhPrev = dh*z (+ below)
+                    float dn = dhT * (1f - z);
+                    float dz = dhT * (hp - n);
+                    carry[bk] = dhT * z;
+                    // n = tanh(a_n), a_n = ax_n + r*hn  =>  da_n = dn*(1-n²), dr = da_n*hn, dhn = da_n*r
+                    float daN = dn * (1f - n * n);
+                    float dr = daN * hn;
+                    // r, z = σ(a)  =>  da = d·y(1-y); the input and hidden sides share it
+                    float daR = dr * r * (1f - r);
+                    float daZ = dz * z * (1f - z);
+                    dxd[ri] = daR;
+                    dxd[zi] = daZ;
+                    dxd[ni] = daN;
+                    dhd[ri] = daR;
+                    dhd[zi] = daZ;
+                    dhd[ni] = daN * r;
+                }
+            }
+            // ah = W_hh hPrev  =>  dhPrev += dAh · W_hh
+            Kernels.mulAdd(dAhSteps[t], weightHh.value, dh);
+        }
+        // Weight gradients, one product each over all steps.
+        Kernels.mulTransAAdd(dAx, x, weightIh.grad);              // dW_ih += dAxᵀ x
+        Kernels.mulTransAAdd(dAhSteps[0], h0, weightHh.grad);     // dW_hh += dAh_0ᵀ h_{-1}
+        if (steps > 1) {
+            int rest = (steps - 1) * batch;
+            Kernels.mulTransAAdd(dAh.rows(batch, rest), h.rows(0, rest), weightHh.grad); // + Σ_{t≥1} dAh_tᵀ h_{t-1}
+        }
+        Kernels.sumRowsAdd(dAx, biasIh.grad);
+        Kernels.sumRowsAdd(dAh, biasHh.grad);
+        Kernels.mul(dAx, weightIh.value, dX); // dx = dAx · W_ih
+        backwardDone = true;
+        return dX;
+    }
+
+    /** dh_{-1} (B × H), owned by the layer. */
+    @Override
+    public Matrix initialStateGradient() {
+        if (!backwardDone) {
+            throw new IllegalStateException("initialStateGradient() called before backward(): run forward and"
+                    + " backward on a batch first");
+        }
+        return dh;
+    }
+
+    @Override
+    public Matrix step(Matrix input, Matrix state) {
+        int b = state.rows;
+        input.requireShape(b, inputSize, "GRU step input (B × D)");
+        state.requireShape(b, hiddenSize, "GRU step state (B × H)");
+        if (stepAx == null || stepAx.rows != b) {
+            stepAx = new Matrix(b, GATES * hiddenSize);
+            stepAh = new Matrix(b, GATES * hiddenSize);
+            stepH = new Matrix(b, hiddenSize);
+        }
+        Kernels.mulTransB(input, weightIh.value, stepAx);
+        Kernels.addRowVector(stepAx, biasIh.value);
+        Kernels.mulTransB(state, weightHh.value, stepAh);
+        cell(stepAx, stepAh, state, stepH, b);
+        state.copyFrom(stepH);
+        return stepH;
+    }
+
+    private void allocate(int steps, int batch) {
+        if (steps <= 0 || batch <= 0) {
+            throw new IllegalArgumentException("steps and batch must be positive, got T=" + steps + ", B=" + batch);
+        }
+        if (steps != this.steps || batch != this.batch) {
+            int n = steps * batch;
+            int hs = hiddenSize;
+            ax = buf.matrix("ax", n, GATES * hs);
+            ah = buf.matrix("ah", n, GATES * hs);
+            h = buf.matrix("h", n, hs);
+            dAx = buf.matrix("dAx", n, GATES * hs);
+            dAh = buf.matrix("dAh", n, GATES * hs);
+            dX = buf.matrix("dX", n, inputSize);
+            h0 = buf.matrix("h0", batch, hs);
+            dh = buf.matrix("dh", batch, hs);
+            axSteps = StepBuffers.stepViews(ax, steps, batch);
+            ahSteps = StepBuffers.stepViews(ah, steps, batch);
+            hSteps = StepBuffers.stepViews(h, steps, batch);
+            dAhSteps = StepBuffers.stepViews(dAh, steps, batch);
+            this.steps = steps;
+            this.batch = batch;
+        }
+    }
+
+    private void requireForward(String call) {
+        if (!forwardDone) {
+            throw new IllegalStateException(call + " called before forward(): run forward on a batch first");
+        }
+    }
+}

@@ -1,0 +1,360 @@
+package org.rnn4j.nn;
+
+import java.util.List;
+import org.rnn4j.matrix.Activation;
+import org.rnn4j.matrix.Kernels;
+import org.rnn4j.matrix.Matrix;
+
+/**
+ * The long short-term memory layer with a forget gate (Hochreiter and Schmidhuber 1997, "Long
+ * short-term memory"; Gers, Schmidhuber and Cummins 2000, "Learning to forget"), as PyTorch's
+ * {@code nn.LSTM} computes it (see its documentation for the same equations and layout):
+ * <pre>
+ *   i_t = σ(W_ii x_t + b_ii + W_hi h_{t-1} + b_hi)
+ *   f_t = σ(W_if x_t + b_if + W_hf h_{t-1} + b_hf)
+ *   g_t = tanh(W_ig x_t + b_ig + W_hg h_{t-1} + b_hg)
+ *   o_t = σ(W_io x_t + b_io + W_ho h_{t-1} + b_ho)
+ *   c_t = f_t ⊙ c_{t-1} + i_t ⊙ g_t
+ *   h_t = o_t ⊙ tanh(c_t)
+ * </pre>
+ * The G = 4 gate blocks are stacked in the order i, f, g, o: {@code weight_ih_l{k}} is (4H, D) =
+ * [W_ii; W_if; W_ig; W_io], {@code weight_hh_l{k}} is (4H, H), and the biases are (4H), so weights
+ * move to and from PyTorch unchanged. The state is (B × 2H) = [h | c] (columns 0..H−1 hold h, H..2H−1
+ * hold c); the output is h only.
+ *
+ * <p>Back-propagation through time, for t = T−1 … 0, with dh and dc carried from step t+1:
+ * <pre>
+ *   dh_t  = ∂L/∂h_t + dh carried
+ *   do    = dh_t ⊙ tanh(c_t)                      dc_t = dc carried + dh_t ⊙ o ⊙ (1 − tanh²(c_t))
+ *   di    = dc_t ⊙ g,  df = dc_t ⊙ c_{t-1},  dg = dc_t ⊙ i,  dc_{t-1} = dc_t ⊙ f
+ *   da    = [di ⊙ i(1−i), df ⊙ f(1−f), dg ⊙ (1−g²), do ⊙ o(1−o)]      (gate pre-activations)
+ *   dh_{t-1} = da_t · W_hh
+ *   dW_ih += Σ_t da_tᵀ x_t,  dW_hh += Σ_t da_tᵀ h_{t-1},  db_ih = db_hh += Σ_t da_t,  dx_t = da_t · W_ih
+ * </pre>
+ */
+public final class LstmLayer implements RecurrentLayer {
+    private static final int GATES = 4; // G: i, f, g, o
+
+    private final int inputSize;  // D
+    private final int hiddenSize; // H
+    final Parameter weightIh; // (4H, D)
+    final Parameter weightHh; // (4H, H)
+    final Parameter biasIh;   // (4H)
+    final Parameter biasHh;   // (4H)
+    private final Matrix bias; // (1, 4H) b_ih + b_hh, refreshed each forward and step
+
+    // Caches of the last forward pass, reallocated only when T or B changes.
+    private final StepBuffers buf = new StepBuffers();
+    private Matrix x;        // (T·B, D) input of the last forward (not copied)
+    private Matrix gates;    // (T·B, 4H) pre-activations, then [i, f, g, o] after activation
+    private Matrix h;        // (T·B, H) outputs h_t
+    private Matrix c;        // (T·B, H) cell states c_t
+    private Matrix tanhC;    // (T·B, H) tanh(c_t)
+    private Matrix h0;       // (B, H) copy of h_{-1}
+    private Matrix c0;       // (B, H) copy of c_{-1}
+    private Matrix last;     // (B, 2H) [h_{T-1} | c_{T-1}]
+    private Matrix dGates;   // (T·B, 4H) gradient of the gate pre-activations
+    private Matrix dX;       // (T·B, D)
+    private Matrix dh;       // (B, H) dh flowing to the previous step
+    private Matrix dc;       // (B, H) dc flowing to the previous step
+    private Matrix dState0;  // (B, 2H) [dh_{-1} | dc_{-1}]
+    private Matrix[] gateSteps, hSteps, cSteps, tanhCSteps, dGateSteps; // per-step views
+    private int steps;
+    private int batch;
+    private boolean forwardDone;
+    private boolean backwardDone;
+
+    // Scratch of step(), independent of the forward caches.
+    private Matrix stepGates; // (B, 4H)
+    private Matrix stepHPrev; // (B, H)
+    private Matrix stepH;     // (B, H) returned
+
+    /**
+     * @param namePrefix prefix of the parameter names, e.g. {@code "rnn."}
+     * @param layerIndex k in {@code weight_ih_l{k}}
+     * @param suffix {@code ""}, or {@code "_reverse"} for the backward direction of a bidirectional layer
+     */
+    public LstmLayer(String namePrefix, int layerIndex, String suffix, int inputSize, int hiddenSize) {
+        if (inputSize <= 0 || hiddenSize <= 0) {
+            throw new IllegalArgumentException("LSTM layer sizes must be positive, got input " + inputSize
+                    + " and hidden " + hiddenSize);
+        }
+        this.inputSize = inputSize;
+        this.hiddenSize = hiddenSize;
+        String s = "_l" + layerIndex + suffix;
+        int gh = GATES * hiddenSize;
+        this.weightIh = Parameter.matrix(namePrefix + "weight_ih" + s, gh, inputSize);
+        this.weightHh = Parameter.matrix(namePrefix + "weight_hh" + s, gh, hiddenSize);
+        this.biasIh = Parameter.vector(namePrefix + "bias_ih" + s, gh);
+        this.biasHh = Parameter.vector(namePrefix + "bias_hh" + s, gh);
+        this.bias = new Matrix(1, gh);
+    }
+
+    @Override
+    public int inputSize() {
+        return inputSize;
+    }
+
+    @Override
+    public int hiddenSize() {
+        return hiddenSize;
+    }
+
+    /** 2H: the state is [h | c]. */
+    @Override
+    public int stateSize() {
+        return 2 * hiddenSize;
+    }
+
+    /** weight_ih, weight_hh, bias_ih, bias_hh (PyTorch's order). */
+    @Override
+    public List<Parameter> parameters() {
+        return List.of(weightIh, weightHh, biasIh, biasHh);
+    }
+
+    /** W_hh, the recurrent matrix (4H, H): four H×H blocks i, f, g, o. */
+    public Parameter recurrentWeight() {
+        return weightHh;
+    }
+
+    /**
+     * Sets the forget-gate bias: b_if = {@code value} (the f block, entries H..2H−1 of bias_ih) and
+     * b_hf = 0, so the forget gate starts at σ(value) whatever the weights. A positive value (1 is
+     * the usual choice, Gers et al. 2000; Jozefowicz et al. 2015) makes the cell remember by default
+     * early in training. Call it after any initialiser that overwrites the biases.
+     */
+    public void setForgetGateBias(float value) {
+        for (int k = hiddenSize; k < 2 * hiddenSize; k++) {
+            biasIh.value.data[biasIh.value.offset + k] = value;
+            biasHh.value.data[biasHh.value.offset + k] = 0f;
+        }
+    }
+
+    @Override
+    public Matrix forward(Matrix input, int steps, int batch, Matrix initialState) {
+        input.requireShape(steps * batch, inputSize, "LSTM layer input (T·B × D) with T=" + steps + ", B=" + batch);
+        initialState.requireShape(batch, 2 * hiddenSize, "LSTM layer initial state (B × 2H) [h | c]");
+        allocate(steps, batch);
+        this.x = input;
+        splitState(initialState, h0, c0);
+        refreshBias();
+        // a = X·W_ihᵀ + (b_ih + b_hh) for all steps at once
+        Kernels.mulTransB(input, weightIh.value, gates);
+        Kernels.addRowVector(gates, bias);
+        for (int t = 0; t < steps; t++) {
+            Matrix hPrev = t == 0 ? h0 : hSteps[t - 1];
+            Matrix cPrev = t == 0 ? c0 : cSteps[t - 1];
+            Kernels.mulTransBAdd(hPrev, weightHh.value, gateSteps[t]); // a_t += h_{t-1}·W_hhᵀ
+            cell(gateSteps[t], cPrev, cSteps[t], tanhCSteps[t], hSteps[t], batch);
+        }
+        joinState(hSteps[steps - 1], cSteps[steps - 1], last);
+        forwardDone = true;
+        backwardDone = false;
+        return h;
+    }
+
+    /**
+     * The gate arithmetic of one step, in place on the pre-activations {@code a} (B, 4H), which end up
+     * holding [i, f, g, o]; writes c, tanh(c) and h (B, H).
+     */
+    private void cell(Matrix a, Matrix cPrev, Matrix cOut, Matrix tanhCOut, Matrix hOut, int rows) {
+        int hs = hiddenSize;
+        float[] ad = a.data;
+        for (int b = 0; b < rows; b++) {
+            int row = a.offset + b * GATES * hs;
+            int at = b * hs;
+            for (int k = 0; k < hs; k++) {
+                int ii = row + k, fi = ii + hs, gi = fi + hs, oi = gi + hs;
+                float i = Activation.sigmoid(ad[ii]);
+                float f = Activation.sigmoid(ad[fi]);
+                float g = (float) Math.tanh(ad[gi]);
+                float o = Activation.sigmoid(ad[oi]);
+                ad[ii] = i;
+                ad[fi] = f;
+                ad[gi] = g;
+                ad[oi] = o;
+                float ct = f * cPrev.data[cPrev.offset + at + k] + i * g; // c = f*cPrev + i*g
+                float tc = (float) Math.tanh(ct);
+                cOut.data[cOut.offset + at + k] = ct;
+                tanhCOut.data[tanhCOut.offset + at + k] = tc;
+                hOut.data[hOut.offset + at + k] = o * tc;                   // h = o*tanh(c)
+            }
+        }
+    }
+
+    private void refreshBias() {
+        for (int k = 0; k < bias.cols; k++) {
+            bias.data[k] = biasIh.value.data[biasIh.value.offset + k] + biasHh.value.data[biasHh.value.offset + k];
+        }
+    }
+
+    /** [h | c] (B × 2H), owned by the layer. */
+    @Override
+    public Matrix finalState() {
+        requireForward("finalState()");
+        return last;
+    }
+
+    @Override
+    public Matrix backward(Matrix dOutput, Matrix dFinalState) {
+        requireForward("backward()");
+        int hs = hiddenSize;
+        if (dOutput != null) {
+            dOutput.requireShape(steps * batch, hs, "gradient of the LSTM layer output (T·B × H)");
+        }
+        if (dFinalState != null) {
+            dFinalState.requireShape(batch, 2 * hs, "gradient of the LSTM layer final state (B × 2H)");
+            splitState(dFinalState, dh, dc);
+        } else {
+            dh.zero();
+            dc.zero();
+        }
+        float[] gd = gates.data, dgd = dGates.data, cd = c.data, tcd = tanhC.data, dhd = dh.data, dcd = dc.data;
+        for (int t = steps - 1; t >= 0; t--) {
+            float[] cPrev = t == 0 ? c0.data : cd;
+            int cPrevBase = t == 0 ? 0 : (t - 1) * batch * hs;
+            for (int b = 0; b < batch; b++) {
+                int row = (t * batch + b) * GATES * hs;
+                int at = (t * batch + b) * hs;
+                for (int k = 0; k < hs; k++) {
+                    int ii = row + k, fi = ii + hs, gi = fi + hs, oi = gi + hs;
+                    float i = gd[ii], f = gd[fi], g = gd[gi], o = gd[oi];
+                    float tc = tcd[at + k];
+                    int bk = b * hs + k;
+                    float dhT = dhd[bk] + (dOutput == null ? 0f : dOutput.data[dOutput.offset + at + k]);
+                    // h = o*tanh(c)  =>  do = dh*tanh(c),  dc += dh*o*(1 - tanh²(c))
+                    float dO = dhT * tc;
+                    float dcT = dcd[bk] + dhT * o * (1f - tc * tc);
+                    // c = f*cPrev + i*g  =>  di = dc*g, df = dc*cPrev, dg = dc*i, dcPrev = dc*f
+                    float dI = dcT * g;
+                    float dF = dcT * cPrev[cPrevBase + bk];
+                    float dG = dcT * i;
+                    dcd[bk] = dcT * f;
+                    // i, f, o = σ(a)  =>  da = d·y(1-y);   g = tanh(a)  =>  da = dg*(1-g²)
+                    dgd[ii] = dI * i * (1f - i);
+                    dgd[fi] = dF * f * (1f - f);
+                    dgd[gi] = dG * (1f - g * g);
+                    dgd[oi] = dO * o * (1f - o);
+                }
+            }
+            // a = ... + W_hh hPrev  =>  dhPrev = da · W_hh
+            Kernels.mul(dGateSteps[t], weightHh.value, dh);
+        }
+        // Weight gradients, one product each over all steps.
+        Kernels.mulTransAAdd(dGates, x, weightIh.grad);            // dW_ih += daᵀ x
+        Kernels.mulTransAAdd(dGateSteps[0], h0, weightHh.grad);    // dW_hh += da_0ᵀ h_{-1}
+        if (steps > 1) {
+            int rest = (steps - 1) * batch;
+            Kernels.mulTransAAdd(dGates.rows(batch, rest), h.rows(0, rest), weightHh.grad); // + Σ_{t≥1} da_tᵀ h_{t-1}
+        }
+        Kernels.sumRowsAdd(dGates, biasIh.grad);
+        Kernels.sumRowsAdd(dGates, biasHh.grad);
+        Kernels.mul(dGates, weightIh.value, dX); // dx = da · W_ih
+        joinState(dh, dc, dState0);
+        backwardDone = true;
+        return dX;
+    }
+
+    /** [dh_{-1} | dc_{-1}] (B × 2H), owned by the layer. */
+    @Override
+    public Matrix initialStateGradient() {
+        if (!backwardDone) {
+            throw new IllegalStateException("initialStateGradient() called before backward(): run forward and"
+                    + " backward on a batch first");
+        }
+        return dState0;
+    }
+
+    @Override
+    public Matrix step(Matrix input, Matrix state) {
+        int b = state.rows;
+        int hs = hiddenSize;
+        input.requireShape(b, inputSize, "LSTM step input (B × D)");
+        state.requireShape(b, 2 * hs, "LSTM step state (B × 2H) [h | c]");
+        if (stepGates == null || stepGates.rows != b) {
+            stepGates = new Matrix(b, GATES * hs);
+            stepHPrev = new Matrix(b, hs);
+            stepH = new Matrix(b, hs);
+        }
+        for (int r = 0; r < b; r++) { // h part of the state, contiguous for the product
+            System.arraycopy(state.data, state.offset + r * 2 * hs, stepHPrev.data, r * hs, hs);
+        }
+        refreshBias();
+        Kernels.mulTransB(input, weightIh.value, stepGates);
+        Kernels.addRowVector(stepGates, bias);
+        Kernels.mulTransBAdd(stepHPrev, weightHh.value, stepGates);
+        // the gate arithmetic of cell(), writing h and c straight into the state's columns
+        float[] gd = stepGates.data;
+        for (int r = 0; r < b; r++) {
+            int row = r * GATES * hs;
+            int cAt = state.offset + r * 2 * hs + hs;
+            for (int k = 0; k < hs; k++) {
+                float i = Activation.sigmoid(gd[row + k]);
+                float f = Activation.sigmoid(gd[row + hs + k]);
+                float g = (float) Math.tanh(gd[row + 2 * hs + k]);
+                float o = Activation.sigmoid(gd[row + 3 * hs + k]);
+                float ct = f * state.data[cAt + k] + i * g; // c = f*cPrev + i*g
+                float ht = o * (float) Math.tanh(ct);       // h = o*tanh(c)
+                state.data[cAt + k] = ct;
+                state.data[cAt - hs + k] = ht;
+                stepH.data[r * hs + k] = ht;
+            }
+        }
+        return stepH;
+    }
+
+    /** [h | c] (B × 2H) → h (B × H), c (B × H). */
+    private void splitState(Matrix state, Matrix hOut, Matrix cOut) {
+        int hs = hiddenSize;
+        for (int r = 0; r < state.rows; r++) {
+            int from = state.offset + r * 2 * hs;
+            System.arraycopy(state.data, from, hOut.data, hOut.offset + r * hs, hs);
+            System.arraycopy(state.data, from + hs, cOut.data, cOut.offset + r * hs, hs);
+        }
+    }
+
+    /** h (B × H), c (B × H) → [h | c] (B × 2H). */
+    private void joinState(Matrix hIn, Matrix cIn, Matrix state) {
+        int hs = hiddenSize;
+        for (int r = 0; r < state.rows; r++) {
+            int to = state.offset + r * 2 * hs;
+            System.arraycopy(hIn.data, hIn.offset + r * hs, state.data, to, hs);
+            System.arraycopy(cIn.data, cIn.offset + r * hs, state.data, to + hs, hs);
+        }
+    }
+
+    private void allocate(int steps, int batch) {
+        if (steps <= 0 || batch <= 0) {
+            throw new IllegalArgumentException("steps and batch must be positive, got T=" + steps + ", B=" + batch);
+        }
+        if (steps != this.steps || batch != this.batch) {
+            int n = steps * batch;
+            int hs = hiddenSize;
+            gates = buf.matrix("gates", n, GATES * hs);
+            h = buf.matrix("h", n, hs);
+            c = buf.matrix("c", n, hs);
+            tanhC = buf.matrix("tanhC", n, hs);
+            dGates = buf.matrix("dGates", n, GATES * hs);
+            dX = buf.matrix("dX", n, inputSize);
+            h0 = buf.matrix("h0", batch, hs);
+            c0 = buf.matrix("c0", batch, hs);
+            last = buf.matrix("last", batch, 2 * hs);
+            dh = buf.matrix("dh", batch, hs);
+            dc = buf.matrix("dc", batch, hs);
+            dState0 = buf.matrix("dState0", batch, 2 * hs);
+            gateSteps = StepBuffers.stepViews(gates, steps, batch);
+            hSteps = StepBuffers.stepViews(h, steps, batch);
+            cSteps = StepBuffers.stepViews(c, steps, batch);
+            tanhCSteps = StepBuffers.stepViews(tanhC, steps, batch);
+            dGateSteps = StepBuffers.stepViews(dGates, steps, batch);
+            this.steps = steps;
+            this.batch = batch;
+        }
+    }
+
+    private void requireForward(String call) {
+        if (!forwardDone) {
+            throw new IllegalStateException(call + " called before forward(): run forward on a batch first");
+        }
+    }
+}
