@@ -29,8 +29,9 @@ import org.rnn4j.nn.Parameter;
  * {@code embedding → rnn → decoder} names them in its {@code state_dict}, and in {@code __metadata__}:
  * <pre>
  *   "format":       "rnn4j"
- *   "rnn4j.config": {"cell": "rnn", "nonlinearity": "tanh", "vocab_size": V, "embedding_dim": E,
- *                    "hidden_size": H, "num_layers": L, "learned_initial_state": false}
+ *   "rnn4j.config": {"cell": "rnn"|"lstm"|"gru", "nonlinearity": "tanh", "vocab_size": V, "embedding_dim": E,
+ *                    "hidden_size": H, "num_layers": L, "dropout": 0.0, "bidirectional": false,
+ *                    "learned_initial_state": false}
  *   "rnn4j.vocab":  {"level": "char"|"word", "tokens": [...]}     (a token's id is its index)
  *   provenance:     "rnn4j.version", "rnn4j.created_at", "rnn4j.seed", "rnn4j.args", "rnn4j.corpus_sha256", …
  * </pre>
@@ -107,8 +108,8 @@ public final class ModelFile {
         LanguageModel model;
         try {
             model = new LanguageModel(config);
-        } catch (UnsupportedOperationException e) {
-            throw new ModelFileException(src, e.getMessage() + " in this version of rnn4j");
+        } catch (IllegalArgumentException e) {
+            throw new ModelFileException(src, "is not a language model rnn4j can run: " + e.getMessage());
         }
         Set<String> expected = new HashSet<>();
         for (Parameter p : model.parameters()) {
@@ -154,6 +155,8 @@ public final class ModelFile {
         o.put("embedding_dim", c.embeddingDim());
         o.put("hidden_size", c.hiddenSize());
         o.put("num_layers", c.numLayers());
+        o.put("dropout", c.dropout());
+        o.put("bidirectional", c.bidirectional());
         o.put("learned_initial_state", c.learnedInitialState());
         return o.toString();
     }
@@ -225,17 +228,34 @@ public final class ModelFile {
             }
             b.hiddenSize(hidden);
             b.numLayers(integer(src, n, "num_layers", ModelConfig.DEFAULT_NUM_LAYERS));
-            JsonNode learned = n.get("learned_initial_state");
-            if (learned != null && !learned.isBoolean()) {
-                throw new ModelFileException(src, "rnn4j.config 'learned_initial_state' must be true or false");
+            JsonNode dropout = n.get("dropout");
+            if (dropout != null && !dropout.isNull()) {
+                if (!dropout.isNumber()) {
+                    throw new ModelFileException(src, "rnn4j.config 'dropout' must be a number, got " + dropout);
+                }
+                b.dropout(dropout.floatValue());
             }
-            if (learned != null && learned.booleanValue()) {
+            if (flag(src, n, "bidirectional")) {
+                b.bidirectional();
+            }
+            if (flag(src, n, "learned_initial_state")) {
                 b.learnedInitialState();
             }
             return b.build();
         } catch (IllegalArgumentException e) {
             throw new ModelFileException(src, "rnn4j.config is invalid: " + e.getMessage(), e);
         }
+    }
+
+    private static boolean flag(String src, JsonNode n, String key) throws ModelFileException {
+        JsonNode v = n.get(key);
+        if (v == null || v.isNull()) {
+            return false;
+        }
+        if (!v.isBoolean()) {
+            throw new ModelFileException(src, "rnn4j.config '" + key + "' must be true or false, got " + v);
+        }
+        return v.booleanValue();
     }
 
     private static String text(JsonNode n, String key, String def) {

@@ -32,13 +32,17 @@ public final class LanguageModel {
     private Matrix logits;  // (T·B, V) of the last forward
     private Matrix stepInput; // (B, D) for step()
     private Matrix stepLogits; // (B, V) for step()
+    private Rng dropoutRng = new Rng(0).split("dropout");
 
     public LanguageModel(ModelConfig config) {
         this.config = config;
         this.embedding = config.embeddingDim() > 0
                 ? new Embedding("embedding.", config.vocabSize(), config.embeddingDim()) : null;
-        this.rnn = new RecurrentStack(config.cell(), config.nonlinearity(), config.inputSize(), config.hiddenSize(),
-                config.numLayers(), config.learnedInitialState());
+        if (config.bidirectional()) {
+            throw new IllegalArgumentException("a language model cannot be bidirectional: its reverse direction would "
+                    + "read the very tokens it must predict; use a bidirectional stack for tagging or classification");
+        }
+        this.rnn = RecurrentStack.of(config);
         this.decoder = new Linear("decoder.", config.hiddenSize(), config.vocabSize());
         List<Parameter> ps = new ArrayList<>();
         if (embedding != null) {
@@ -52,6 +56,7 @@ public final class LanguageModel {
     /** A model initialised as PyTorch initialises the same module, with the given recurrent recipe. */
     public static LanguageModel create(ModelConfig config, Init.RecurrentInit recurrentInit, Rng rng) {
         LanguageModel m = new LanguageModel(config);
+        m.dropoutRng = rng.split("dropout");
         if (m.embedding != null) {
             rng.fillGaussian(m.embedding.weight().value, 1.0); // nn.Embedding: N(0, 1)
         }
@@ -60,6 +65,11 @@ public final class LanguageModel {
         Init.uniform(m.decoder.weight().value, bound, rng);
         Init.uniform(m.decoder.bias().value, bound, rng);
         return m;
+    }
+
+    /** The random source of training-time dropout masks. */
+    public void setDropoutRng(Rng rng) {
+        dropoutRng = rng;
     }
 
     public ModelConfig config() {
@@ -103,16 +113,17 @@ public final class LanguageModel {
     }
 
     /**
-     * Forward pass over T steps of B sequences from {@code state} (updated to the final state), with the
+     * Inference forward pass (no dropout) over T steps of B sequences from {@code state} (updated to the
+     * final state), with the
      * loss against {@code targets} (negative = no target). Leaves the logits in {@link #logits()}.
      */
     public SoftmaxCrossEntropy.Result forward(int[] tokens, int[] targets, int steps, int batch,
                                               RecurrentState state) {
-        run(tokens, targets, steps, batch, state);
+        run(tokens, targets, steps, batch, state, null);
         return targets == null ? null : SoftmaxCrossEntropy.forward(logits, targets, null);
     }
 
-    private void run(int[] tokens, int[] targets, int steps, int batch, RecurrentState state) {
+    private void run(int[] tokens, int[] targets, int steps, int batch, RecurrentState state, Rng dropout) {
         int n = checkBatch(tokens, targets, steps, batch);
         Matrix x;
         if (embedding != null) {
@@ -122,12 +133,13 @@ public final class LanguageModel {
             OneHot.encode(tokens, n, input);
             x = input;
         }
-        Matrix h = rnn.forward(x, steps, batch, state);
+        Matrix h = rnn.forward(x, steps, batch, state, dropout);
         logits = decoder.forward(h);
     }
 
     /**
-     * Forward and backward: adds ∂(scale · L)/∂θ into every parameter's gradient, where L is the loss
+     * Training forward (with dropout between layers when the config has it) and backward: adds
+     * ∂(scale · L)/∂θ into every parameter's gradient, where L is the loss
      * summed over all steps and sequences. Returns the (unscaled) loss.
      */
     public SoftmaxCrossEntropy.Result forwardBackward(int[] tokens, int[] targets, int steps, int batch,
@@ -135,7 +147,7 @@ public final class LanguageModel {
         if (targets == null) {
             throw new IllegalArgumentException("training needs targets");
         }
-        run(tokens, targets, steps, batch, state);
+        run(tokens, targets, steps, batch, state, dropoutRng);
         // The logits buffer becomes the gradient buffer: dz = p − onehot(y), then times scale.
         SoftmaxCrossEntropy.Result r = SoftmaxCrossEntropy.forward(logits, targets, logits);
         if (scale != 1f) {

@@ -7,14 +7,18 @@ import org.rnn4j.matrix.Activation;
  * → linear decoder to V logits. Stored in the model file as the {@code rnn4j.config} JSON; every key
  * has the default below, so older files with fewer keys still load.
  *
+ * @param nonlinearity f of the Elman cell (LSTM and GRU have fixed nonlinearities)
  * @param embeddingDim E, or 0 for one-hot inputs of size V
+ * @param dropout probability of dropping each output between recurrent layers in training
+ * @param bidirectional whether each layer also reads the sequence backwards
  */
 public record ModelConfig(CellType cell, Activation nonlinearity, int vocabSize, int embeddingDim, int hiddenSize,
-                          int numLayers, boolean learnedInitialState) {
+                          int numLayers, float dropout, boolean bidirectional, boolean learnedInitialState) {
     public static final CellType DEFAULT_CELL = CellType.RNN;
     public static final Activation DEFAULT_NONLINEARITY = Activation.TANH;
     public static final int DEFAULT_EMBEDDING_DIM = 0;
     public static final int DEFAULT_NUM_LAYERS = 1;
+    public static final float DEFAULT_DROPOUT = 0f;
 
     public ModelConfig {
         if (cell == null || nonlinearity == null) {
@@ -31,6 +35,9 @@ public record ModelConfig(CellType cell, Activation nonlinearity, int vocabSize,
         }
         if (numLayers < 1) {
             throw new IllegalArgumentException("num_layers must be at least 1, got " + numLayers);
+        }
+        if (!(dropout >= 0f && dropout < 1f)) {
+            throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
         }
     }
 
@@ -51,6 +58,8 @@ public record ModelConfig(CellType cell, Activation nonlinearity, int vocabSize,
         private int embeddingDim = DEFAULT_EMBEDDING_DIM;
         private int hiddenSize;
         private int numLayers = DEFAULT_NUM_LAYERS;
+        private float dropout = DEFAULT_DROPOUT;
+        private boolean bidirectional;
         private boolean learnedInitialState;
 
         public Builder cell(CellType v) {
@@ -83,6 +92,16 @@ public record ModelConfig(CellType cell, Activation nonlinearity, int vocabSize,
             return this;
         }
 
+        public Builder dropout(float v) {
+            dropout = v;
+            return this;
+        }
+
+        public Builder bidirectional() {
+            bidirectional = true;
+            return this;
+        }
+
         /** The initial state h0 of every layer becomes a trained parameter {@code rnn.h0_l{k}}. */
         public Builder learnedInitialState() {
             learnedInitialState = true;
@@ -90,8 +109,8 @@ public record ModelConfig(CellType cell, Activation nonlinearity, int vocabSize,
         }
 
         public ModelConfig build() {
-            return new ModelConfig(cell, nonlinearity, vocabSize, embeddingDim, hiddenSize, numLayers,
-                    learnedInitialState);
+            return new ModelConfig(cell, nonlinearity, vocabSize, embeddingDim, hiddenSize, numLayers, dropout,
+                    bidirectional, learnedInitialState);
         }
     }
 }

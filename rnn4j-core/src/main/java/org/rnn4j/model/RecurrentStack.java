@@ -1,54 +1,105 @@
 package org.rnn4j.model;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import org.rnn4j.matrix.Activation;
 import org.rnn4j.matrix.Matrix;
 import org.rnn4j.matrix.Rng;
+import org.rnn4j.nn.BidirectionalLayer;
 import org.rnn4j.nn.ElmanLayer;
+import org.rnn4j.nn.GruLayer;
 import org.rnn4j.nn.Init;
+import org.rnn4j.nn.LstmLayer;
 import org.rnn4j.nn.Parameter;
 import org.rnn4j.nn.RecurrentLayer;
 
 /**
- * L recurrent layers, layer k reading layer k−1's outputs, as PyTorch's {@code nn.RNN(num_layers=L)}.
- * Parameters are named {@code rnn.weight_ih_l{k}} etc.; a learned initial state adds
- * {@code rnn.h0_l{k}} of shape (S), shared by every sequence of a batch.
+ * L recurrent layers of one cell type, layer k reading layer k−1's outputs, as PyTorch's {@code nn.RNN},
+ * {@code nn.LSTM} and {@code nn.GRU} with {@code num_layers=L}, optional {@code bidirectional=True} and
+ * {@code dropout=p} (inverted dropout on the outputs of every layer but the last, in training only).
+ *
+ * <p>Parameters are named {@code rnn.weight_ih_l{k}[_reverse]} etc. A learned initial state adds
+ * {@code rnn.h0_l{k}[_reverse]} (and {@code rnn.c0_l{k}[_reverse]} for LSTM) of shape (H), shared by every
+ * sequence of a batch. The state of layer k is one (B × S) matrix: S = H ({@code h}) for RNN and GRU,
+ * 2H ({@code [h | c]}) for LSTM, doubled as {@code [forward | reverse]} when bidirectional.
  */
 public final class RecurrentStack {
     public static final String PREFIX = "rnn.";
 
     private final CellType cell;
+    private final boolean bidirectional;
+    private final float dropout;
     private final RecurrentLayer[] layers;
-    private final Parameter[] learnedInit; // per layer, (S), or null
-    private final RecurrentState gradInit;  // views of each layer's ∂L/∂state0 after backward
+    private final List<List<Parameter>> learnedInit; // per layer, in state column order; null if not learned
+    private final RecurrentState gradInit;
+    private final Matrix[] dropMasks; // per boundary k (after layer k < L−1), (T·B × width), already scaled
+    private final Matrix[] dropped;   // per boundary, the masked outputs fed to layer k+1
     private boolean startedFromInitial;
+    private boolean droppedOut;
     private int batch;
 
-    public RecurrentStack(CellType cell, Activation nonlinearity, int inputSize, int hiddenSize, int numLayers,
-                          boolean learnedInitialState) {
-        if (cell != CellType.RNN) {
-            throw new UnsupportedOperationException("cell '" + cell.id() + "' is not implemented yet; use rnn");
+    private RecurrentStack(Builder b) {
+        this.cell = b.cell;
+        this.bidirectional = b.bidirectional;
+        this.dropout = b.dropout;
+        int dirs = bidirectional ? 2 : 1;
+        this.layers = new RecurrentLayer[b.numLayers];
+        for (int k = 0; k < b.numLayers; k++) {
+            int in = k == 0 ? b.inputSize : dirs * b.hiddenSize;
+            RecurrentLayer fwd = cellLayer(b, k, "", in);
+            layers[k] = bidirectional ? new BidirectionalLayer(fwd, cellLayer(b, k, "_reverse", in)) : fwd;
         }
-        this.cell = cell;
-        this.layers = new RecurrentLayer[numLayers];
-        for (int k = 0; k < numLayers; k++) {
-            layers[k] = new ElmanLayer(PREFIX, k, "", k == 0 ? inputSize : hiddenSize, hiddenSize, nonlinearity);
-        }
-        if (learnedInitialState) {
-            learnedInit = new Parameter[numLayers];
-            for (int k = 0; k < numLayers; k++) {
-                learnedInit[k] = Parameter.vector(PREFIX + "h0_l" + k, layers[k].stateSize());
+        if (b.learnedInitialState) {
+            learnedInit = new ArrayList<>();
+            for (int k = 0; k < b.numLayers; k++) {
+                List<Parameter> ps = new ArrayList<>();
+                for (String suffix : bidirectional ? new String[] {"", "_reverse"} : new String[] {""}) {
+                    ps.add(Parameter.vector(PREFIX + "h0_l" + k + suffix, b.hiddenSize));
+                    if (cell == CellType.LSTM) {
+                        ps.add(Parameter.vector(PREFIX + "c0_l" + k + suffix, b.hiddenSize));
+                    }
+                }
+                learnedInit.add(ps);
             }
         } else {
             learnedInit = null;
         }
-        this.gradInit = new RecurrentState(new Matrix[numLayers], false);
+        this.gradInit = new RecurrentState(new Matrix[b.numLayers], false);
+        this.dropMasks = new Matrix[Math.max(0, b.numLayers - 1)];
+        this.dropped = new Matrix[dropMasks.length];
+    }
+
+    private static RecurrentLayer cellLayer(Builder b, int k, String suffix, int in) {
+        return switch (b.cell) {
+            case RNN -> new ElmanLayer(PREFIX, k, suffix, in, b.hiddenSize, b.nonlinearity);
+            case LSTM -> new LstmLayer(PREFIX, k, suffix, in, b.hiddenSize);
+            case GRU -> new GruLayer(PREFIX, k, suffix, in, b.hiddenSize);
+        };
+    }
+
+    public static Builder builder(CellType cell, int inputSize, int hiddenSize) {
+        return new Builder(cell, inputSize, hiddenSize);
+    }
+
+    /** The stack a model config describes. */
+    public static RecurrentStack of(ModelConfig c) {
+        Builder b = builder(c.cell(), c.inputSize(), c.hiddenSize()).nonlinearity(c.nonlinearity())
+                .numLayers(c.numLayers()).dropout(c.dropout());
+        if (c.bidirectional()) {
+            b.bidirectional();
+        }
+        if (c.learnedInitialState()) {
+            b.learnedInitialState();
+        }
+        return b.build();
     }
 
     public CellType cell() {
         return cell;
+    }
+
+    public boolean bidirectional() {
+        return bidirectional;
     }
 
     public int numLayers() {
@@ -59,42 +110,66 @@ public final class RecurrentStack {
         return layers[k];
     }
 
-    public int hiddenSize() {
-        return layers[0].hiddenSize();
+    /** The width of the top layer's output: H, or 2H when bidirectional. */
+    public int outputSize() {
+        return layers[layers.length - 1].hiddenSize();
     }
 
-    /** All parameters: each layer's in order, then the learned initial states. */
+    /** All parameters: each layer's (forward direction, then reverse), then the learned initial states. */
     public List<Parameter> parameters() {
         List<Parameter> ps = new ArrayList<>();
         for (RecurrentLayer l : layers) {
             ps.addAll(l.parameters());
         }
         if (learnedInit != null) {
-            Collections.addAll(ps, learnedInit);
+            learnedInit.forEach(ps::addAll);
         }
         return ps;
     }
 
     /**
      * PyTorch's initialisation (every weight and bias U(−1/√H, 1/√H)), then the recurrent recipe applied
-     * to each H×H gate block of W_hh. Learned initial states start at zero.
+     * to each H×H gate block of every W_hh. Learned initial states start at zero.
      */
     public void initialize(Init.RecurrentInit recurrentInit, Rng rng) {
-        float bound = (float) (1.0 / Math.sqrt(hiddenSize()));
+        int h = hiddenSize();
+        float bound = (float) (1.0 / Math.sqrt(h));
         for (RecurrentLayer l : layers) {
             for (Parameter p : l.parameters()) {
                 Init.uniform(p.value, bound, rng);
-            }
-            Parameter whh = l.parameters().get(1);
-            for (int g = 0; g < whh.value.rows / hiddenSize(); g++) {
-                Init.recurrent(whh.value, g * hiddenSize(), hiddenSize(), recurrentInit, rng);
+                if (p.name().contains("weight_hh")) {
+                    for (int g = 0; g < p.value.rows / h; g++) {
+                        Init.recurrent(p.value, g * h, h, recurrentInit, rng);
+                    }
+                }
             }
         }
         if (learnedInit != null) {
-            for (Parameter p : learnedInit) {
-                p.value.zero();
+            learnedInit.forEach(ps -> ps.forEach(p -> p.value.zero()));
+        }
+    }
+
+    /**
+     * Sets every LSTM forget gate's bias to {@code value} (b_if = value, b_hf = 0), the common remedy
+     * (Gers et al. 2000; Jozefowicz et al. 2015) that keeps the cell's memory open at the start.
+     */
+    public void setForgetGateBias(float value) {
+        if (cell != CellType.LSTM) {
+            throw new IllegalArgumentException("a forget-gate bias needs an LSTM, not " + cell.id());
+        }
+        for (RecurrentLayer l : layers) {
+            if (l instanceof BidirectionalLayer bi) {
+                ((LstmLayer) bi.forwardDirection()).setForgetGateBias(value);
+                ((LstmLayer) bi.reverseDirection()).setForgetGateBias(value);
+            } else {
+                ((LstmLayer) l).setForgetGateBias(value);
             }
         }
+    }
+
+    /** H of one direction of one layer. */
+    public int hiddenSize() {
+        return bidirectional ? layers[0].hiddenSize() / 2 : layers[0].hiddenSize();
     }
 
     /** The initial state for B sequences: zeros, or the learned state in every row. Marked initial. */
@@ -116,31 +191,59 @@ public final class RecurrentStack {
                 m.zero();
             } else {
                 for (int b = 0; b < m.rows; b++) {
-                    System.arraycopy(learnedInit[k].value.data, 0, m.data, m.offset + b * m.cols, m.cols);
+                    int col = 0;
+                    for (Parameter p : learnedInit.get(k)) {
+                        System.arraycopy(p.value.data, p.value.offset, m.data, m.offset + b * m.cols + col, p.size());
+                        col += p.size();
+                    }
                 }
             }
         }
         s.initial = true;
     }
 
+    /** Inference: runs all layers without dropout. See {@link #forward(Matrix, int, int, RecurrentState, Rng)}. */
+    public Matrix forward(Matrix x, int steps, int batch, RecurrentState state) {
+        return forward(x, steps, batch, state, null);
+    }
+
     /**
      * Runs all layers over x (T·B × D) from {@code state}, which is then overwritten with the final state
-     * (values only: gradient does not flow into the next window). Returns the top layer's outputs
-     * (T·B × H), owned by that layer.
+     * (values only: gradient does not flow into the next window). With a {@code dropoutRng} (training)
+     * and a dropout probability p &gt; 0, each output between layers is multiplied by a fresh mask of
+     * 0 or 1/(1−p). Returns the top layer's outputs (T·B × outputSize()), owned by that layer.
      */
-    public Matrix forward(Matrix x, int steps, int batch, RecurrentState state) {
+    public Matrix forward(Matrix x, int steps, int batch, RecurrentState state, Rng dropoutRng) {
         checkState(state, batch);
         startedFromInitial = state.initial;
         this.batch = batch;
+        droppedOut = dropoutRng != null && dropout > 0f;
         Matrix in = x;
         for (int k = 0; k < layers.length; k++) {
             in = layers[k].forward(in, steps, batch, state.layers[k]);
+            if (droppedOut && k < layers.length - 1) {
+                in = applyDropout(k, in, dropoutRng);
+            }
         }
         for (int k = 0; k < layers.length; k++) {
             state.layers[k].copyFrom(layers[k].finalState());
         }
         state.initial = false;
         return in;
+    }
+
+    private Matrix applyDropout(int k, Matrix h, Rng rng) {
+        dropMasks[k] = resize(dropMasks[k], h.rows, h.cols);
+        dropped[k] = resize(dropped[k], h.rows, h.cols);
+        float keep = 1f / (1f - dropout);
+        Matrix mask = dropMasks[k];
+        Matrix out = dropped[k];
+        for (int i = 0; i < h.size(); i++) {
+            float m = rng.nextDouble() < dropout ? 0f : keep; // inverted dropout: E[m] = 1
+            mask.data[i] = m;
+            out.data[i] = h.data[h.offset + i] * m;
+        }
+        return out;
     }
 
     /**
@@ -151,17 +254,27 @@ public final class RecurrentStack {
     public Matrix backward(Matrix dTop, RecurrentState dFinal) {
         Matrix d = dTop;
         for (int k = layers.length - 1; k >= 0; k--) {
+            if (droppedOut && k < layers.length - 1) {
+                Matrix mask = dropMasks[k];
+                for (int i = 0; i < d.size(); i++) {
+                    d.data[d.offset + i] *= mask.data[i]; // y = h ⊙ m  =>  dh = dy ⊙ m
+                }
+            }
             d = layers[k].backward(d, dFinal == null ? null : dFinal.layers[k]);
             gradInit.layers[k] = layers[k].initialStateGradient();
         }
         if (learnedInit != null && startedFromInitial) {
             for (int k = 0; k < layers.length; k++) {
                 Matrix g = gradInit.layers[k];
-                float[] acc = learnedInit[k].grad.data;
-                for (int b = 0; b < batch; b++) {
-                    for (int c = 0; c < g.cols; c++) {
-                        acc[c] += g.data[g.offset + b * g.cols + c]; // h0 is shared by the batch: sum the rows
+                int col = 0;
+                for (Parameter p : learnedInit.get(k)) {
+                    float[] acc = p.grad.data;
+                    for (int b = 0; b < batch; b++) {
+                        for (int c = 0; c < p.size(); c++) {
+                            acc[p.grad.offset + c] += g.data[g.offset + b * g.cols + col + c]; // shared by the batch
+                        }
                     }
+                    col += p.size();
                 }
             }
         }
@@ -173,7 +286,7 @@ public final class RecurrentStack {
         return gradInit;
     }
 
-    /** One step of every layer for generation; {@code state} is updated in place. Returns the top h (B × H). */
+    /** One step of every layer for generation (no dropout); {@code state} is updated in place. Returns the top h. */
     public Matrix step(Matrix x, RecurrentState state) {
         checkState(state, state.batch());
         Matrix in = x;
@@ -190,6 +303,68 @@ public final class RecurrentStack {
         }
         for (int k = 0; k < layers.length; k++) {
             s.layers[k].requireShape(batch, layers[k].stateSize(), "state of layer " + k);
+        }
+    }
+
+    private static Matrix resize(Matrix m, int rows, int cols) {
+        return m != null && m.rows == rows && m.cols == cols ? m : new Matrix(rows, cols);
+    }
+
+    /** Builds a stack; {@link #build()} checks the invariants. */
+    public static final class Builder {
+        private final CellType cell;
+        private final int inputSize;
+        private final int hiddenSize;
+        private Activation nonlinearity = ModelConfig.DEFAULT_NONLINEARITY;
+        private int numLayers = 1;
+        private boolean bidirectional;
+        private float dropout;
+        private boolean learnedInitialState;
+
+        private Builder(CellType cell, int inputSize, int hiddenSize) {
+            this.cell = cell;
+            this.inputSize = inputSize;
+            this.hiddenSize = hiddenSize;
+        }
+
+        /** The Elman layer's f; LSTM and GRU have fixed nonlinearities and ignore it. */
+        public Builder nonlinearity(Activation v) {
+            nonlinearity = v;
+            return this;
+        }
+
+        public Builder numLayers(int v) {
+            numLayers = v;
+            return this;
+        }
+
+        public Builder bidirectional() {
+            bidirectional = true;
+            return this;
+        }
+
+        public Builder dropout(float v) {
+            dropout = v;
+            return this;
+        }
+
+        public Builder learnedInitialState() {
+            learnedInitialState = true;
+            return this;
+        }
+
+        public RecurrentStack build() {
+            if (cell == null || nonlinearity == null) {
+                throw new IllegalArgumentException("cell and nonlinearity are required");
+            }
+            if (inputSize < 1 || hiddenSize < 1 || numLayers < 1) {
+                throw new IllegalArgumentException("input size, hidden size and layers must be positive, got "
+                        + inputSize + ", " + hiddenSize + ", " + numLayers);
+            }
+            if (!(dropout >= 0f && dropout < 1f)) {
+                throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+            }
+            return new RecurrentStack(this);
         }
     }
 }

@@ -34,7 +34,8 @@ class CharModelGoldenTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static List<String> fixtures() {
-        return Golden.fixtures("charrnn_");
+        // the Elman char models; the gated ones are checked with the gated cells
+        return Golden.fixtures("charrnn_").stream().filter(n -> n.matches("charrnn_(tanh|relu|sigmoid)_.*")).toList();
     }
 
     @Test

@@ -57,8 +57,9 @@ class LanguageModelGradientTest {
         }
         targets[3] = -1; // a step without a target
         // ReLU's kink: a perturbation that moves a pre-activation across 0 breaks the central difference,
-        // so ReLU models use a smaller step (the float32 noise it adds stays far below the tolerance here).
-        GradientChecker checker = new GradientChecker().epsilon(act == Activation.RELU ? 1e-3 : 1e-2);
+        // so ReLU models use a smaller step and leave out the few elements whose loss is not smooth within ±ε.
+        GradientChecker checker = act == Activation.RELU ? new GradientChecker().epsilon(1e-3).skipKinks()
+                : new GradientChecker();
         GradientChecker.Report report = checker.check(new GradientChecker.Objective() {
             @Override
             public double loss() {
@@ -72,6 +73,7 @@ class LanguageModelGradientTest {
             }
         }, model.parameters());
         assertTrue(report.passed(), report.summary());
+        assertTrue(report.kinks().size() <= report.checks().size() / 50, "too many kinks: " + report.summary());
     }
 
     @Test

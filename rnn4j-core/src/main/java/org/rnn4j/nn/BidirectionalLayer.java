@@ -1,0 +1,206 @@
+package org.rnn4j.nn;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.rnn4j.matrix.Kernels;
+import org.rnn4j.matrix.Matrix;
+
+/**
+ * Two recurrent layers over the same input, one reading t = 0 … T−1 and one reading t = T−1 … 0, as
+ * PyTorch's {@code bidirectional=True} (Schuster and Paliwal 1997):
+ * <pre>
+ *   y_t = [ fwd(x_0 … x_t) | rev(x_T−1 … x_t) ]          (T·B × 2H)
+ *   state = [ fwd state | rev state ]                   (B × 2S)
+ * </pre>
+ * The reverse direction's final state is the one after it has read x_0 (PyTorch's {@code h_n} for the
+ * {@code _reverse} direction). Its parameters are named with the suffix {@code _reverse}.
+ */
+public final class BidirectionalLayer implements RecurrentLayer {
+    private final RecurrentLayer forward;
+    private final RecurrentLayer reverse;
+    private final StepBuffers buf = new StepBuffers();
+    private Matrix xRev;     // (T·B, D) input with the steps reversed
+    private Matrix y;        // (T·B, 2H)
+    private Matrix dOutFwd;  // (T·B, H)
+    private Matrix dOutRev;  // (T·B, H), steps reversed
+    private Matrix dX;       // (T·B, D)
+    private Matrix s0Fwd;    // (B, S)
+    private Matrix s0Rev;
+    private Matrix dFinalFwd;
+    private Matrix dFinalRev;
+    private Matrix finalState;  // (B, 2S)
+    private Matrix dState0;     // (B, 2S)
+    private int steps;
+    private int batch;
+    private boolean forwardDone;
+
+    public BidirectionalLayer(RecurrentLayer forward, RecurrentLayer reverse) {
+        if (forward.inputSize() != reverse.inputSize() || forward.hiddenSize() != reverse.hiddenSize()
+                || forward.stateSize() != reverse.stateSize()) {
+            throw new IllegalArgumentException("the two directions of a bidirectional layer must have the same sizes");
+        }
+        this.forward = forward;
+        this.reverse = reverse;
+    }
+
+    public RecurrentLayer forwardDirection() {
+        return forward;
+    }
+
+    public RecurrentLayer reverseDirection() {
+        return reverse;
+    }
+
+    @Override
+    public int inputSize() {
+        return forward.inputSize();
+    }
+
+    /** The width of the output, 2H: both directions side by side. */
+    @Override
+    public int hiddenSize() {
+        return 2 * forward.hiddenSize();
+    }
+
+    @Override
+    public int stateSize() {
+        return 2 * forward.stateSize();
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        List<Parameter> ps = new ArrayList<>(forward.parameters());
+        ps.addAll(reverse.parameters());
+        return ps;
+    }
+
+    @Override
+    public Matrix forward(Matrix x, int steps, int batch, Matrix state0) {
+        int n = steps * batch;
+        int d = inputSize();
+        int h = forward.hiddenSize();
+        int s = forward.stateSize();
+        x.requireShape(n, d, "bidirectional layer input (T·B × D)");
+        state0.requireShape(batch, 2 * s, "bidirectional layer initial state (B × 2S)");
+        this.steps = steps;
+        this.batch = batch;
+        xRev = buf.matrix("xRev", n, d);
+        reverseSteps(x, xRev, steps, batch);
+        s0Fwd = buf.matrix("s0Fwd", batch, s);
+        s0Rev = buf.matrix("s0Rev", batch, s);
+        splitColumns(state0, s0Fwd, s0Rev);
+        Matrix hf = forward.forward(x, steps, batch, s0Fwd);
+        Matrix hr = reverse.forward(xRev, steps, batch, s0Rev);
+        y = buf.matrix("y", n, 2 * h);
+        for (int t = 0; t < steps; t++) {
+            int rt = steps - 1 - t;
+            for (int b = 0; b < batch; b++) {
+                int row = t * batch + b;
+                System.arraycopy(hf.data, hf.offset + row * h, y.data, y.offset + row * 2 * h, h);
+                System.arraycopy(hr.data, hr.offset + (rt * batch + b) * h, y.data, y.offset + row * 2 * h + h, h);
+            }
+        }
+        finalState = buf.matrix("final", batch, 2 * s);
+        joinColumns(forward.finalState(), reverse.finalState(), finalState);
+        forwardDone = true;
+        return y;
+    }
+
+    @Override
+    public Matrix finalState() {
+        requireForward("finalState()");
+        return finalState;
+    }
+
+    @Override
+    public Matrix backward(Matrix dOutput, Matrix dFinalState) {
+        requireForward("backward()");
+        int n = steps * batch;
+        int h = forward.hiddenSize();
+        int s = forward.stateSize();
+        Matrix dF = null;
+        Matrix dR = null;
+        if (dOutput != null) {
+            dOutput.requireShape(n, 2 * h, "gradient of the bidirectional output (T·B × 2H)");
+            dOutFwd = buf.matrix("dOutFwd", n, h);
+            dOutRev = buf.matrix("dOutRev", n, h);
+            for (int t = 0; t < steps; t++) {
+                int rt = steps - 1 - t;
+                for (int b = 0; b < batch; b++) {
+                    int row = t * batch + b;
+                    System.arraycopy(dOutput.data, dOutput.offset + row * 2 * h, dOutFwd.data, row * h, h);
+                    System.arraycopy(dOutput.data, dOutput.offset + row * 2 * h + h, dOutRev.data,
+                            (rt * batch + b) * h, h);
+                }
+            }
+            dF = dOutFwd;
+            dR = dOutRev;
+        }
+        Matrix dSf = null;
+        Matrix dSr = null;
+        if (dFinalState != null) {
+            dFinalState.requireShape(batch, 2 * s, "gradient of the bidirectional final state (B × 2S)");
+            dFinalFwd = buf.matrix("dFinalFwd", batch, s);
+            dFinalRev = buf.matrix("dFinalRev", batch, s);
+            splitColumns(dFinalState, dFinalFwd, dFinalRev);
+            dSf = dFinalFwd;
+            dSr = dFinalRev;
+        }
+        Matrix dXf = forward.backward(dF, dSf);
+        Matrix dXr = reverse.backward(dR, dSr);
+        dX = buf.matrix("dX", n, inputSize());
+        reverseSteps(dXr, dX, steps, batch);   // the reverse direction saw the steps backwards
+        Kernels.addInPlace(dX, dXf);
+        dState0 = buf.matrix("dState0", batch, 2 * s);
+        joinColumns(forward.initialStateGradient(), reverse.initialStateGradient(), dState0);
+        return dX;
+    }
+
+    @Override
+    public Matrix initialStateGradient() {
+        requireForward("initialStateGradient()");
+        return dState0;
+    }
+
+    /** Not available: the reverse direction needs the whole sequence before its first output. */
+    @Override
+    public Matrix step(Matrix x, Matrix state) {
+        throw new UnsupportedOperationException("a bidirectional layer cannot run step by step: its reverse direction "
+                + "needs the whole sequence; use forward() on the full sequence");
+    }
+
+    /** dst step t = src step T−1−t. */
+    private static void reverseSteps(Matrix src, Matrix dst, int steps, int batch) {
+        int block = batch * src.cols;
+        for (int t = 0; t < steps; t++) {
+            System.arraycopy(src.data, src.offset + t * block, dst.data, dst.offset + (steps - 1 - t) * block, block);
+        }
+    }
+
+    /** [left | right] = whole, column-wise. */
+    private static void splitColumns(Matrix whole, Matrix left, Matrix right) {
+        int lc = left.cols;
+        int rc = right.cols;
+        for (int r = 0; r < whole.rows; r++) {
+            int base = whole.offset + r * whole.cols;
+            System.arraycopy(whole.data, base, left.data, left.offset + r * lc, lc);
+            System.arraycopy(whole.data, base + lc, right.data, right.offset + r * rc, rc);
+        }
+    }
+
+    private static void joinColumns(Matrix left, Matrix right, Matrix whole) {
+        int lc = left.cols;
+        int rc = right.cols;
+        for (int r = 0; r < whole.rows; r++) {
+            int base = whole.offset + r * whole.cols;
+            System.arraycopy(left.data, left.offset + r * lc, whole.data, base, lc);
+            System.arraycopy(right.data, right.offset + r * rc, whole.data, base + lc, rc);
+        }
+    }
+
+    private void requireForward(String call) {
+        if (!forwardDone) {
+            throw new IllegalStateException(call + " called before forward(): run forward on a batch first");
+        }
+    }
+}
