@@ -9,7 +9,7 @@ import picocli.CommandLine.ScopeType;
 
 /** The {@code rnn4j} command: exit 0 on success, 1 on a failure (bad file, diverged training), 2 on a usage error. */
 @Command(name = "rnn4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Recurrent neural networks on the JVM: train, sample and evaluate Elman RNN language models.",
+        description = "Recurrent neural networks on the JVM: train, sample and evaluate RNN, LSTM and GRU language models.",
         subcommands = {TrainCommand.class, SampleCommand.class, EvalCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

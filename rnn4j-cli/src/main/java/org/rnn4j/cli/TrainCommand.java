@@ -29,6 +29,7 @@ import org.rnn4j.io.ModelFile;
 import org.rnn4j.matrix.Activation;
 import org.rnn4j.matrix.Kernels;
 import org.rnn4j.matrix.Rng;
+import org.rnn4j.model.CellType;
 import org.rnn4j.model.LanguageModel;
 import org.rnn4j.model.ModelConfig;
 import org.rnn4j.nn.Init;
@@ -44,7 +45,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train a next-token Elman RNN language model by truncated BPTT and print samples.",
+        description = {"Train a next-token language model (Elman RNN, LSTM or GRU) by truncated BPTT and print samples.",
                 "Without --text it trains on a built-in corpus of embedded Reber grammar strings, generated from "
                         + "the seed, whose second-to-last symbol can only be predicted by remembering the second.",
                 "Writes best.safetensors, last.safetensors and metrics.jsonl to --out."})
@@ -66,7 +67,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--min-count", paramLabel = "N", description = "Word level: words seen fewer times become <unk> (default: ${DEFAULT-VALUE}).")
     int minCount = Vocabulary.DEFAULT_MIN_COUNT;
 
-    @Option(names = "--activation", paramLabel = "tanh|relu|sigmoid", description = "Nonlinearity f in h_t = f(W_ih x_t + W_hh h_(t-1) + b) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--cell", paramLabel = "rnn|lstm|gru", description = "Recurrent cell (default: ${DEFAULT-VALUE}).")
+    String cell = ModelConfig.DEFAULT_CELL.id();
+
+    @Option(names = "--activation", paramLabel = "tanh|relu|sigmoid", description = "Elman cell: f in h_t = f(W_ih x_t + W_hh h_(t-1) + b) (default: ${DEFAULT-VALUE}).")
     String activation = ModelConfig.DEFAULT_NONLINEARITY.id();
 
     @Option(names = "--hidden", paramLabel = "N", description = "Hidden size H (default: ${DEFAULT-VALUE}).")
@@ -77,6 +81,12 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--layers", paramLabel = "N", description = "Stacked recurrent layers (default: ${DEFAULT-VALUE}).")
     int layers = ModelConfig.DEFAULT_NUM_LAYERS;
+
+    @Option(names = "--dropout", paramLabel = "P", description = "Dropout between stacked layers, in training only (default: ${DEFAULT-VALUE}).")
+    float dropout = ModelConfig.DEFAULT_DROPOUT;
+
+    @Option(names = "--forget-bias", paramLabel = "X", description = "LSTM: start every forget-gate bias at X (default: PyTorch's random init).")
+    Float forgetBias;
 
     @Option(names = "--learned-h0", description = "Learn the initial hidden state as a parameter (default: zeros).")
     boolean learnedH0;
@@ -160,8 +170,9 @@ final class TrainCommand implements Callable<Integer> {
             corpus = Corpus.builder().level(tokenLevel).minCount(minCount).validationFraction(validFraction).load(text);
         }
         Vocabulary vocab = corpus.vocabulary();
-        ModelConfig.Builder cb = ModelConfig.builder().nonlinearity(Activation.fromId(activation)).vocabSize(vocab.size())
-                .embeddingDim(embedding).hiddenSize(hidden).numLayers(layers);
+        ModelConfig.Builder cb = ModelConfig.builder().cell(CellType.fromId(cell))
+                .nonlinearity(Activation.fromId(activation)).vocabSize(vocab.size())
+                .embeddingDim(embedding).hiddenSize(hidden).numLayers(layers).dropout(dropout);
         if (learnedH0) {
             cb.learnedInitialState();
         }
@@ -169,6 +180,9 @@ final class TrainCommand implements Callable<Integer> {
         Init.RecurrentInit recurrentInit = new Init.RecurrentInit(Init.Recurrent.valueOf(init.toUpperCase(java.util.Locale.ROOT)),
                 initGain, spectralRadius == null ? Float.NaN : spectralRadius);
         LanguageModel model = LanguageModel.create(config, recurrentInit, rng.split("init"));
+        if (forgetBias != null) {
+            model.rnn().setForgetGateBias(forgetBias);
+        }
         TbpttBatcher batches = corpus.trainBatcher(batch, seqLen);
         long steps = duration.epochs != null
                 ? Math.max(1, Math.round(duration.epochs * batches.windowsPerEpoch()))
@@ -349,6 +363,17 @@ final class TrainCommand implements Callable<Integer> {
         }
         oneOf(level, "--level", "char", "word");
         oneOf(activation, "--activation", "tanh", "relu", "sigmoid");
+        oneOf(cell, "--cell", "rnn", "lstm", "gru");
+        if (!"rnn".equals(cell) && !"tanh".equals(activation)) {
+            throw new CommandLine.ParameterException(cl, "--activation applies to the Elman cell only; LSTM and GRU use "
+                    + "their own sigmoid and tanh gates");
+        }
+        if (!(dropout >= 0 && dropout < 1)) {
+            throw new CommandLine.ParameterException(cl, "--dropout must be in [0, 1), got " + dropout);
+        }
+        if (forgetBias != null && (!"lstm".equals(cell) || !Float.isFinite(forgetBias))) {
+            throw new CommandLine.ParameterException(cl, "--forget-bias needs --cell lstm and a finite value");
+        }
         oneOf(init, "--init", "default", "orthogonal", "identity");
         if (text == null && !"char".equals(level)) {
             throw new CommandLine.ParameterException(cl, "the built-in Reber corpus is character level; give --text FILE "
@@ -373,9 +398,11 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     static String describe(ModelConfig c) {
-        return String.format("%s(%s) %d layer%s, H=%d, %s, V=%d%s", c.cell().id(), c.nonlinearity().id(), c.numLayers(),
+        return String.format("%s %d layer%s, H=%d, %s, V=%d%s%s", c.cell() == CellType.RNN
+                        ? "rnn(" + c.nonlinearity().id() + ")" : c.cell().id(), c.numLayers(),
                 c.numLayers() == 1 ? "" : "s", c.hiddenSize(), c.embeddingDim() > 0 ? "E=" + c.embeddingDim() : "one-hot",
-                c.vocabSize(), c.learnedInitialState() ? ", learned h0" : "");
+                c.vocabSize(), c.dropout() > 0 ? ", dropout " + c.dropout() : "",
+                c.learnedInitialState() ? ", learned h0" : "");
     }
 
     /** The prime used when none is given: a newline when the vocabulary has one, else token 0. */
