@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.util.List;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -48,6 +49,7 @@ class ElmanGoldenTest {
         int hidden = Golden.intMeta(f, "H");
         int layers = Golden.intMeta(f, "num_layers");
         Activation act = Activation.fromId(f.metadata().get("nonlinearity"));
+        String family = "elman " + act.id();
         boolean given = f.contains("h0");
         assertEquals("given".equals(f.metadata().get("h0")), given, label + ": metadata h0 vs tensor h0");
 
@@ -57,26 +59,26 @@ class ElmanGoldenTest {
         Matrix x = Golden.matrix(f.tensor("input"), new int[] {steps, batch, inputSize}, steps * batch, inputSize);
         RecurrentState state = stack.newState(batch);
         if (given) {
-            Golden.copyInto(f.tensor("h0"), state);
+            Golden.setTorchState(state, 1, hidden, Golden.H_PART, f.tensor("h0"));
         }
 
         // Forward: output (T, B, H) is the (T·B × H) matrix; the state now holds h_n.
         float[] output = stack.forward(x, steps, batch, state).toArray();
-        float[] hN = Golden.flatten(state);
-        Golden.assertClose(label, f.tensor("output"), output, Golden.FLOAT32);
-        Golden.assertClose(label, f.tensor("h_n"), hN, Golden.FLOAT32);
+        float[] hN = Golden.torchState(state, 1, hidden, Golden.H_PART);
+        Golden.check(family, label, f.tensor("output"), output);
+        Golden.check(family, label, f.tensor("h_n"), hN);
 
         TensorData wOut = f.tensor("loss_weight_output");
         TensorData wState = f.tensor("loss_weight_h_n");
         double loss = dot(output, wOut.floats()) + dot(hN, wState.floats());
-        Golden.assertClose(label, "loss", loss, f.tensor("loss").floats()[0], Golden.FLOAT32);
+        Golden.check(family, label, "loss", loss, f.tensor("loss").floats()[0]);
 
         // Backward: ∂loss/∂output = loss_weight_output, ∂loss/∂h_n = loss_weight_h_n.
         Matrix dTop = Golden.matrix(wOut, new int[] {steps, batch, hidden}, steps * batch, hidden);
         RecurrentState dFinal = stack.newState(batch);
-        Golden.copyInto(wState, dFinal);
+        Golden.setTorchState(dFinal, 1, hidden, Golden.H_PART, wState);
         float[] dX = stack.backward(dTop, dFinal).toArray();
-        float[] dH0 = Golden.flatten(stack.initialStateGradient());
+        float[] dH0 = Golden.torchState(stack.initialStateGradient(), 1, hidden, Golden.H_PART);
 
         int compared = 0;
         for (String name : f.names()) {
@@ -89,12 +91,17 @@ class ElmanGoldenTest {
                 case "h0" -> dH0;
                 default -> parameter(stack.parameters(), of, label).grad.toArray();
             };
-            Golden.assertClose(label, f.tensor(name), actual, Golden.FLOAT32);
+            Golden.check(family, label, f.tensor(name), actual);
             compared++;
         }
         // every parameter, the input, and h0 when given: nothing may be left unchecked
         assertEquals(4 * layers + 1 + (given ? 1 : 0), compared, label + ": number of grad.* tensors compared");
         assertEquals(4 * layers, stack.parameters().size(), label + ": parameters " + stack.parameters());
+    }
+
+    @AfterAll
+    static void report() {
+        Golden.printReportIfAsked("elman tanh", "elman relu", "elman sigmoid");
     }
 
     static Parameter parameter(List<Parameter> params, String name, String label) {

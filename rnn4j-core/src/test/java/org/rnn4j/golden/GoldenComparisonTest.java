@@ -1,5 +1,6 @@
 package org.rnn4j.golden;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,7 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.opentest4j.AssertionFailedError;
 import org.rnn4j.io.SafeTensorsFile;
 import org.rnn4j.io.TensorData;
+import org.rnn4j.matrix.Matrix;
+import org.rnn4j.model.CellType;
 import org.rnn4j.model.LanguageModel;
+import org.rnn4j.model.RecurrentStack;
 import org.rnn4j.model.RecurrentState;
 
 /** The comparison used by the golden tests can fail, and says where. */
@@ -85,5 +89,87 @@ class GoldenComparisonTest {
         AssertionFailedError e = assertThrows(AssertionFailedError.class,
                 () -> Golden.assertClose(file, f.tensor("logits"), model.logits().toArray(), Golden.FLOAT32));
         assertTrue(e.getMessage().contains(": logits["), e.getMessage());
+    }
+
+    /**
+     * The state helpers put PyTorch's element (layer·dirs + direction, b, j) of h at column
+     * direction·2H + j of row b of layer k's (B × 4H) LSTM state, and of c at direction·2H + H + j; and
+     * read them back.
+     */
+    @Test
+    void torchStatesMapToTheDocumentedColumns() {
+        int layers = 2;
+        int dirs = 2;
+        int batch = 2;
+        int hidden = 3;
+        RecurrentState state = RecurrentStack.builder(CellType.LSTM, 4, hidden).numLayers(layers).bidirectional()
+                .build().newState(batch);
+        int n = layers * dirs * batch * hidden;
+        float[] h = new float[n];
+        float[] c = new float[n];
+        for (int i = 0; i < n; i++) {
+            h[i] = i + 1;
+            c[i] = -(i + 1);
+        }
+        int[] shape = {layers * dirs, batch, hidden};
+        Golden.setTorchState(state, dirs, hidden, Golden.H_PART, TensorData.ofFloats("h0", shape, h));
+        Golden.setTorchState(state, dirs, hidden, Golden.C_PART, TensorData.ofFloats("c0", shape, c));
+        for (int k = 0; k < layers; k++) {
+            Matrix m = state.layer(k);
+            assertEquals(2 * dirs * hidden, m.cols, "LSTM bidirectional state width 4H");
+            for (int d = 0; d < dirs; d++) {
+                for (int b = 0; b < batch; b++) {
+                    for (int j = 0; j < hidden; j++) {
+                        float torch = ((k * dirs + d) * batch + b) * hidden + j + 1;
+                        assertEquals(torch, m.get(b, d * 2 * hidden + j), "h at layer " + k + " dir " + d);
+                        assertEquals(-torch, m.get(b, d * 2 * hidden + hidden + j), "c at layer " + k + " dir " + d);
+                    }
+                }
+            }
+        }
+        assertArrayEquals(h, Golden.torchState(state, dirs, hidden, Golden.H_PART));
+        assertArrayEquals(c, Golden.torchState(state, dirs, hidden, Golden.C_PART));
+    }
+
+    /**
+     * The given-state network fixtures tell the state layouts apart: starting an L=2 bidirectional LSTM
+     * from h0/c0 with the directions swapped, the layers swapped, or h and c swapped no longer gives the
+     * fixture's h_n.
+     */
+    @Test
+    void aWrongStateLayoutIsCaught() throws IOException {
+        String file = "lstm_l2_bi_b3_given.safetensors";
+        SafeTensorsFile f = Golden.read(file);
+        TensorData h0 = f.tensor("h0");
+        TensorData c0 = f.tensor("c0");
+        int[] directionsSwapped = {1, 0, 3, 2};
+        int[] layersSwapped = {2, 3, 0, 1};
+        int[] same = {0, 1, 2, 3};
+        hN(f, h0, c0); // the right layout passes
+        assertThrows(AssertionFailedError.class, () -> hN(f, permute(h0, directionsSwapped), permute(c0, directionsSwapped)));
+        assertThrows(AssertionFailedError.class, () -> hN(f, permute(h0, layersSwapped), permute(c0, layersSwapped)));
+        assertThrows(AssertionFailedError.class, () -> hN(f, permute(c0, same), permute(h0, same)));
+    }
+
+    /** Runs the fixture's stack from (h0, c0) and compares h_n. */
+    private static void hN(SafeTensorsFile f, TensorData h0, TensorData c0) throws IOException {
+        RecurrentStack stack = RecurrentStack.builder(CellType.LSTM, 4, 6).numLayers(2).bidirectional().build();
+        Golden.loadParameters("f", f, stack.parameters(), "rnn.");
+        RecurrentState state = stack.newState(3);
+        Golden.setTorchState(state, 2, 6, Golden.H_PART, h0);
+        Golden.setTorchState(state, 2, 6, Golden.C_PART, c0);
+        stack.forward(Golden.matrix(f.tensor("input"), new int[] {5, 3, 4}, 15, 4), 5, 3, state);
+        Golden.assertClose("f", f.tensor("h_n"), Golden.torchState(state, 2, 6, Golden.H_PART), Golden.FLOAT32);
+    }
+
+    /** The (S, B, H) tensor with its first index permuted: slice i of the result is slice order[i]. */
+    private static TensorData permute(TensorData t, int[] order) {
+        float[] v = t.floats();
+        float[] out = new float[v.length];
+        int slice = v.length / order.length;
+        for (int i = 0; i < order.length; i++) {
+            System.arraycopy(v, order[i] * slice, out, i * slice, slice);
+        }
+        return TensorData.ofFloats(t.name(), t.shape(), out);
     }
 }
