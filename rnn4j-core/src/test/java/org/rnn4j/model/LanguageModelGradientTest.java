@@ -22,6 +22,50 @@ class LanguageModelGradientTest {
     private static final int T = 4;
     private static final int B = 2;
 
+    static Stream<Arguments> gatedShapes() {
+        return Stream.of(
+                Arguments.of(CellType.LSTM, 3, 2, true),
+                Arguments.of(CellType.LSTM, 0, 1, false),
+                Arguments.of(CellType.GRU, 3, 1, true),
+                Arguments.of(CellType.GRU, 0, 2, false));
+    }
+
+    @ParameterizedTest(name = "{0} emb={1} layers={2} learnedH0={3}")
+    @MethodSource("gatedShapes")
+    void gatedModelGradients(CellType cell, int emb, int layers, boolean learnedH0) {
+        ModelConfig.Builder b = ModelConfig.builder().cell(cell).vocabSize(V).embeddingDim(emb).hiddenSize(6)
+                .numLayers(layers);
+        if (learnedH0) {
+            b.learnedInitialState();
+        }
+        Rng rng = new Rng(23);
+        LanguageModel model = LanguageModel.create(b.build(), Init.RecurrentInit.PYTORCH, rng);
+        for (Parameter p : model.parameters()) {
+            if (p.name().contains("0_l")) { // h0_l{k}, c0_l{k}: non-zero so their use is visible
+                rng.fillUniform(p.value, -0.5f, 0.5f);
+            }
+        }
+        int[] tokens = new int[T * B];
+        int[] targets = new int[T * B];
+        for (int i = 0; i < tokens.length; i++) {
+            tokens[i] = rng.nextInt(V);
+            targets[i] = i == 5 ? -1 : rng.nextInt(V);
+        }
+        GradientChecker.Report report = new GradientChecker().check(new GradientChecker.Objective() {
+            @Override
+            public double loss() {
+                return model.forward(tokens, targets, T, B, model.newState(B)).sum();
+            }
+
+            @Override
+            public double lossAndGradient() {
+                model.zeroGrad();
+                return model.forwardBackward(tokens, targets, T, B, model.newState(B), 1f).sum();
+            }
+        }, model.parameters());
+        assertTrue(report.passed(), report.summary());
+    }
+
     static Stream<Arguments> shapes() {
         return Stream.of(
                 Arguments.of(Activation.TANH, 3, 1, false),
