@@ -103,6 +103,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seq-len", paramLabel = "T", description = "Steps per truncated-BPTT window (default: ${DEFAULT-VALUE}).")
     int seqLen = TrainingConfig.DEFAULT_SEQ_LEN;
 
+    @Option(names = "--tbptt", paramLabel = "K1[:K2]", description = "Truncated BPTT: update every K1 steps, back-propagating K2 >= K1 steps (default: K1 = K2 = --seq-len).")
+    String tbptt;
+
     @Option(names = "--batch", paramLabel = "B", description = "Parallel streams per batch (default: ${DEFAULT-VALUE}).")
     int batch = TrainingConfig.DEFAULT_BATCH;
 
@@ -155,6 +158,8 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         validate();
+        int[] k = parseTbptt();
+        seqLen = k[0];
         originalArgs = spec.commandLine().getParseResult().originalArgs().toArray(new String[0]);
         PrintWriter outw = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -187,7 +192,8 @@ final class TrainCommand implements Callable<Integer> {
         long steps = duration.epochs != null
                 ? Math.max(1, Math.round(duration.epochs * batches.windowsPerEpoch()))
                 : duration.steps != null ? duration.steps : TrainingConfig.DEFAULT_STEPS;
-        TrainingConfig tc = TrainingConfig.builder().steps(steps).seqLen(seqLen).batch(batch).learningRate(lr)
+        TrainingConfig tc = TrainingConfig.builder().steps(steps).seqLen(seqLen).backpropSteps(k[1]).batch(batch)
+                .learningRate(lr)
                 .clipNorm(clipNorm).clipValue(clipValue).evalEvery(evalEvery).maxSeconds(timeLimit * 60).build();
         Path dir = out != null ? out : Path.of("runs", "train-" + LocalDateTime.now().format(
                 DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
@@ -201,8 +207,9 @@ final class TrainCommand implements Callable<Integer> {
         err.printf("corpus: %s, %d %s tokens (%d train, %d validation), vocabulary %d%n", corpus.source(),
                 corpus.trainSize() + corpus.validationSize(), tokenLevel.jsonName(), corpus.trainSize(),
                 corpus.validationSize(), vocab.size());
-        err.printf("model: %s, %d parameters; %d steps of T=%d, B=%d (%.2f epochs); kernels: %s%n",
-                describe(config), model.parameterCount(), steps, seqLen, batch,
+        err.printf("model: %s, %d parameters; %d steps of T=%d%s, B=%d (%.2f epochs); kernels: %s%n",
+                describe(config), model.parameterCount(), steps, seqLen, k[1] > seqLen ? " (back-propagating " + k[1] + ")" : "",
+                batch,
                 (double) steps / batches.windowsPerEpoch(), Kernels.backend().name());
         err.printf("unigram baseline: validation loss %.4f nats/token (%.3f bits)%n", unigram, unigram / Math.log(2));
         err.flush();
@@ -287,6 +294,28 @@ final class TrainCommand implements Callable<Integer> {
         }
         outw.flush();
         return Main.EXIT_OK;
+    }
+
+    /** {k1, k2} from --tbptt, or --seq-len for both. */
+    private int[] parseTbptt() {
+        if (tbptt == null) {
+            return new int[] {seqLen, seqLen};
+        }
+        CommandLine cl = spec.commandLine();
+        if (spec.commandLine().getParseResult().hasMatchedOption("--seq-len")) {
+            throw new CommandLine.ParameterException(cl, "give either --seq-len or --tbptt, not both");
+        }
+        String[] parts = tbptt.split(":", -1);
+        try {
+            int k1 = Integer.parseInt(parts[0].trim());
+            int k2 = parts.length > 1 ? Integer.parseInt(parts[1].trim()) : k1;
+            if (parts.length > 2 || k1 < 1 || k2 < k1) {
+                throw new NumberFormatException();
+            }
+            return new int[] {k1, k2};
+        } catch (NumberFormatException e) {
+            throw new CommandLine.ParameterException(cl, "--tbptt must be K1 or K1:K2 with 1 <= K1 <= K2, got '" + tbptt + "'");
+        }
     }
 
     /** What to try after a divergence, from the values of this run. */

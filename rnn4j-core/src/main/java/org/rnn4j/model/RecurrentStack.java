@@ -232,6 +232,18 @@ public final class RecurrentStack {
         return in;
     }
 
+    /**
+     * Writes into {@code out} the state after step {@code t} of the last forward pass (values only), e.g.
+     * where the next overlapping window of truncated BPTT starts.
+     */
+    public void copyStateAfter(int t, RecurrentState out) {
+        checkState(out, batch);
+        for (int k = 0; k < layers.length; k++) {
+            layers[k].copyStateAfter(t, out.layers[k]);
+        }
+        out.initial = false;
+    }
+
     private Matrix applyDropout(int k, Matrix h, Rng rng) {
         dropMasks[k] = resize(dropMasks[k], h.rows, h.cols);
         dropped[k] = resize(dropped[k], h.rows, h.cols);

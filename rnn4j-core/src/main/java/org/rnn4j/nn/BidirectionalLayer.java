@@ -112,6 +112,12 @@ public final class BidirectionalLayer implements RecurrentLayer {
         return finalState;
     }
 
+    /** Not available: after step t the reverse direction has read x_T−1 … x_t, not a prefix of the input. */
+    @Override
+    public void copyStateAfter(int t, Matrix out) {
+        throw new UnsupportedOperationException("a bidirectional layer has no state after a prefix of its input");
+    }
+
     @Override
     public Matrix backward(Matrix dOutput, Matrix dFinalState) {
         requireForward("backward()");

@@ -1,6 +1,7 @@
 package org.rnn4j.nn;
 
 import java.util.List;
+import java.util.Objects;
 import org.rnn4j.matrix.Activation;
 import org.rnn4j.matrix.Kernels;
 import org.rnn4j.matrix.Matrix;
@@ -132,6 +133,13 @@ public final class ElmanLayer implements RecurrentLayer {
     public Matrix finalState() {
         requireForward("finalState()");
         return hSteps[steps - 1];
+    }
+
+    @Override
+    public void copyStateAfter(int t, Matrix out) {
+        requireForward("copyStateAfter()");
+        Objects.checkIndex(t, steps);
+        out.copyFrom(hSteps[t]);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.rnn4j.nn;
 
 import java.util.List;
+import java.util.Objects;
 import org.rnn4j.matrix.Activation;
 import org.rnn4j.matrix.Kernels;
 import org.rnn4j.matrix.Matrix;
@@ -193,6 +194,19 @@ public final class LstmLayer implements RecurrentLayer {
     public Matrix finalState() {
         requireForward("finalState()");
         return last;
+    }
+
+    @Override
+    public void copyStateAfter(int t, Matrix out) {
+        requireForward("copyStateAfter()");
+        Objects.checkIndex(t, steps);
+        out.requireShape(batch, 2 * hiddenSize, "LSTM state (B × 2H)");
+        for (int b = 0; b < batch; b++) { // [h_t | c_t]
+            System.arraycopy(hSteps[t].data, hSteps[t].offset + b * hiddenSize, out.data, out.offset + b * 2 * hiddenSize,
+                    hiddenSize);
+            System.arraycopy(cSteps[t].data, cSteps[t].offset + b * hiddenSize, out.data,
+                    out.offset + b * 2 * hiddenSize + hiddenSize, hiddenSize);
+        }
     }
 
     @Override

@@ -33,6 +33,13 @@ public interface RecurrentLayer {
     Matrix finalState();
 
     /**
+     * Writes the state after step {@code t} (0 ≤ t &lt; T) of the last forward pass into {@code out} (B × S):
+     * where truncated BPTT with overlapping windows resumes, and where a sequence shorter than the batch's
+     * T ends.
+     */
+    void copyStateAfter(int t, Matrix out);
+
+    /**
      * Back-propagates through the last forward pass. {@code dOutput} (T·B × H) is ∂L/∂h for every
      * step; {@code dFinalState} (B × S) is ∂L/∂(final state), or null for zero. Adds the parameter
      * gradients into each {@link Parameter#grad} and returns ∂L/∂x (T·B × D), owned by the layer.

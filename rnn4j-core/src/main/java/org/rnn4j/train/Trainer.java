@@ -13,8 +13,10 @@ import org.rnn4j.optim.Sgd;
 
 /**
  * Trains a language model by truncated backpropagation through time, char-rnn style: B parallel
- * streams read in windows of T steps; the hidden state is carried from one window to the next (values
- * only, no gradient) and reset at each new epoch. Per step:
+ * streams read in windows of T = k1 steps; the hidden state is carried from one window to the next
+ * (values only, no gradient) and reset at each new epoch. With k2 &gt; k1 (Williams and Peng's
+ * BPTT(k2; k1)) each update runs the new k1 steps together with the k2 − k1 steps before them, from the
+ * state where those began, scoring only the new steps but back-propagating through all k2. Per step:
  * <pre>
  *   zero gradients → forward + backward over the window (loss summed over steps, averaged over streams)
  *   → global norm (clipped if asked) → element clipping (if asked) → divergence guard → update
@@ -35,6 +37,7 @@ public final class Trainer {
     public Trainer(LanguageModel model, TbpttBatcher batches, int[] validation, TrainingConfig config,
                    TrainingListener listener) {
         if (batches.batchSize() != config.batch() || batches.window() != config.seqLen()) {
+            // the batcher's windows are the k1 new steps of each update
             throw new IllegalArgumentException("the batcher reads B=" + batches.batchSize() + ", T=" + batches.window()
                     + " but the config says B=" + config.batch() + ", T=" + config.seqLen());
         }
@@ -53,7 +56,13 @@ public final class Trainer {
 
     public Result run() {
         List<Parameter> params = model.parameters();
-        RecurrentState state = model.newState(config.batch());
+        int b = config.batch();
+        int k1 = config.seqLen();
+        int k2 = config.backpropSteps();
+        RecurrentState state = model.newState(b); // the state where the next (combined) window starts
+        int[] x = new int[k2 * b];  // the combined window: history steps, then the new ones
+        int[] y = new int[k2 * b];
+        int history = 0;            // steps of x kept from earlier windows (at most k2 − k1)
         long start = System.nanoTime();
         long tokens = 0;
         long clippedSteps = 0;
@@ -71,10 +80,25 @@ public final class Trainer {
             Window w = batches.next();
             if (w.startsEpoch()) {
                 model.rnn().reset(state);
+                history = 0;
             }
+            int len = history + w.steps();
+            System.arraycopy(w.inputs(), 0, x, history * b, w.steps() * b);
+            System.arraycopy(w.targets(), 0, y, history * b, w.steps() * b);
+            java.util.Arrays.fill(y, 0, history * b, -1); // already scored by the window they came with
             model.zeroGrad();
-            SoftmaxCrossEntropy.Result r = model.forwardBackward(w.inputs(), w.targets(), w.steps(), w.batchSize(), state,
-                    scale);
+            SoftmaxCrossEntropy.Result r = model.forwardBackward(x, y, len, b, state, scale);
+            if (k2 > k1) {
+                // The next combined window starts keep = min(k2 − k1, len) steps before the end of this one.
+                int keep = Math.min(k2 - k1, len);
+                if (keep < len) {
+                    model.rnn().copyStateAfter(len - keep - 1, state);
+                } else {
+                    model.rnn().reset(state); // still inside the first k2 − k1 steps of the epoch
+                }
+                System.arraycopy(x, (len - keep) * b, x, 0, keep * b);
+                history = keep;
+            }
             double loss = r.mean();
             double norm = config.clipNorm() > 0 ? Clipping.clipGlobalNorm(params, config.clipNorm())
                     : Clipping.globalNorm(params);

@@ -4,7 +4,9 @@ package org.rnn4j.train;
  * The settings of a training run. Each default lives here once; the command line reuses these constants.
  *
  * @param steps number of updates
- * @param seqLen T, steps per truncated-BPTT window
+ * @param seqLen k1 = T, steps per truncated-BPTT window: the loss of these steps makes one update
+ * @param backpropSteps k2 ≥ k1, steps back-propagated through at each update (Williams and Peng 1990's
+ *     BPTT(k2; k1)); with k2 &gt; k1 each window is run together with the k2 − k1 steps before it
  * @param batch B, parallel streams
  * @param learningRate SGD step size for the objective "loss summed over the window's steps, averaged over
  *     the B streams"
@@ -14,7 +16,7 @@ package org.rnn4j.train;
  * @param evalStreams parallel streams for the periodic validation loss (see {@link Evaluator})
  * @param maxSeconds stop (with a final evaluation) once training has run this long; 0 = no limit
  */
-public record TrainingConfig(long steps, int seqLen, int batch, float learningRate, float clipNorm, float clipValue,
+public record TrainingConfig(long steps, int seqLen, int backpropSteps, int batch, float learningRate, float clipNorm, float clipValue,
                              long evalEvery, int evalStreams, double maxSeconds) {
     public static final long DEFAULT_STEPS = 1500;
     public static final int DEFAULT_SEQ_LEN = 50;
@@ -33,6 +35,8 @@ public record TrainingConfig(long steps, int seqLen, int batch, float learningRa
     public TrainingConfig {
         require(steps >= 1, "steps must be at least 1, got " + steps);
         require(seqLen >= 1, "sequence length must be at least 1, got " + seqLen);
+        require(backpropSteps >= seqLen, "back-propagated steps k2 (" + backpropSteps + ") must be at least the steps per "
+                + "update k1 (" + seqLen + ")");
         require(batch >= 1, "batch must be at least 1, got " + batch);
         require(learningRate > 0f && Float.isFinite(learningRate), "learning rate must be positive, got " + learningRate);
         require(clipNorm >= 0f && Float.isFinite(clipNorm), "clip norm must be 0 (off) or positive, got " + clipNorm);
@@ -55,6 +59,7 @@ public record TrainingConfig(long steps, int seqLen, int batch, float learningRa
     public static final class Builder {
         private long steps = DEFAULT_STEPS;
         private int seqLen = DEFAULT_SEQ_LEN;
+        private int backpropSteps;
         private int batch = DEFAULT_BATCH;
         private float learningRate = DEFAULT_LEARNING_RATE;
         private float clipNorm = DEFAULT_CLIP_NORM;
@@ -70,6 +75,12 @@ public record TrainingConfig(long steps, int seqLen, int batch, float learningRa
 
         public Builder seqLen(int v) {
             seqLen = v;
+            return this;
+        }
+
+        /** k2; 0 (the default) means k2 = k1 = seqLen. */
+        public Builder backpropSteps(int v) {
+            backpropSteps = v;
             return this;
         }
 
@@ -109,7 +120,8 @@ public record TrainingConfig(long steps, int seqLen, int batch, float learningRa
         }
 
         public TrainingConfig build() {
-            return new TrainingConfig(steps, seqLen, batch, learningRate, clipNorm, clipValue, evalEvery, evalStreams,
+            int k2 = backpropSteps == 0 ? seqLen : backpropSteps;
+            return new TrainingConfig(steps, seqLen, k2, batch, learningRate, clipNorm, clipValue, evalEvery, evalStreams,
                     maxSeconds);
         }
     }
