@@ -214,13 +214,23 @@ public final class RecurrentStack {
      * 0 or 1/(1−p). Returns the top layer's outputs (T·B × outputSize()), owned by that layer.
      */
     public Matrix forward(Matrix x, int steps, int batch, RecurrentState state, Rng dropoutRng) {
+        return forward(x, steps, batch, state, dropoutRng, null);
+    }
+
+    /**
+     * As {@link #forward(Matrix, int, int, RecurrentState, Rng)} for sequences of the given lengths (null:
+     * all T): each sequence's final state is taken at its own last step, the reverse direction of a
+     * bidirectional layer starts there, and {@link #backward} injects final-state gradients there. Outputs
+     * at padded steps are computed but meaningless; give them zero gradient.
+     */
+    public Matrix forward(Matrix x, int steps, int batch, RecurrentState state, Rng dropoutRng, int[] lengths) {
         checkState(state, batch);
         startedFromInitial = state.initial;
         this.batch = batch;
         droppedOut = dropoutRng != null && dropout > 0f;
         Matrix in = x;
         for (int k = 0; k < layers.length; k++) {
-            in = layers[k].forward(in, steps, batch, state.layers[k]);
+            in = layers[k].forward(in, steps, batch, state.layers[k], lengths);
             if (droppedOut && k < layers.length - 1) {
                 in = applyDropout(k, in, dropoutRng);
             }

@@ -13,7 +13,9 @@ import org.rnn4j.matrix.Matrix;
  *   state = [ fwd state | rev state ]                   (B × 2S)
  * </pre>
  * The reverse direction's final state is the one after it has read x_0 (PyTorch's {@code h_n} for the
- * {@code _reverse} direction). Its parameters are named with the suffix {@code _reverse}.
+ * {@code _reverse} direction). Its parameters are named with the suffix {@code _reverse}. With sequence
+ * lengths, the reverse direction reads each sequence from its own last real step, so padding never
+ * reaches it (as PyTorch's packed sequences).
  */
 public final class BidirectionalLayer implements RecurrentLayer {
     private final RecurrentLayer forward;
@@ -21,6 +23,7 @@ public final class BidirectionalLayer implements RecurrentLayer {
     private final StepBuffers buf = new StepBuffers();
     private Matrix xRev;     // (T·B, D) input with the steps reversed
     private Matrix y;        // (T·B, 2H)
+    private Matrix hrOrdered; // (T·B, H) reverse outputs in input order
     private Matrix dOutFwd;  // (T·B, H)
     private Matrix dOutRev;  // (T·B, H), steps reversed
     private Matrix dX;       // (T·B, D)
@@ -30,6 +33,7 @@ public final class BidirectionalLayer implements RecurrentLayer {
     private Matrix dFinalRev;
     private Matrix finalState;  // (B, 2S)
     private Matrix dState0;     // (B, 2S)
+    private int[] lengths;
     private int steps;
     private int batch;
     private boolean forwardDone;
@@ -75,7 +79,8 @@ public final class BidirectionalLayer implements RecurrentLayer {
     }
 
     @Override
-    public Matrix forward(Matrix x, int steps, int batch, Matrix state0) {
+    public Matrix forward(Matrix x, int steps, int batch, Matrix state0, int[] lengths) {
+        this.lengths = SequenceLengths.check(lengths, steps, batch);
         int n = steps * batch;
         int d = inputSize();
         int h = forward.hiddenSize();
@@ -85,21 +90,16 @@ public final class BidirectionalLayer implements RecurrentLayer {
         this.steps = steps;
         this.batch = batch;
         xRev = buf.matrix("xRev", n, d);
-        reverseSteps(x, xRev, steps, batch);
+        SequenceLengths.reverse(x, xRev, this.lengths, steps, batch);
         s0Fwd = buf.matrix("s0Fwd", batch, s);
         s0Rev = buf.matrix("s0Rev", batch, s);
         splitColumns(state0, s0Fwd, s0Rev);
-        Matrix hf = forward.forward(x, steps, batch, s0Fwd);
-        Matrix hr = reverse.forward(xRev, steps, batch, s0Rev);
+        Matrix hf = forward.forward(x, steps, batch, s0Fwd, this.lengths);
+        Matrix hr = reverse.forward(xRev, steps, batch, s0Rev, this.lengths);
+        hrOrdered = buf.matrix("hrOrdered", n, h);
+        SequenceLengths.reverse(hr, hrOrdered, this.lengths, steps, batch); // back into input order
         y = buf.matrix("y", n, 2 * h);
-        for (int t = 0; t < steps; t++) {
-            int rt = steps - 1 - t;
-            for (int b = 0; b < batch; b++) {
-                int row = t * batch + b;
-                System.arraycopy(hf.data, hf.offset + row * h, y.data, y.offset + row * 2 * h, h);
-                System.arraycopy(hr.data, hr.offset + (rt * batch + b) * h, y.data, y.offset + row * 2 * h + h, h);
-            }
-        }
+        joinColumns(hf, hrOrdered, y);
         finalState = buf.matrix("final", batch, 2 * s);
         joinColumns(forward.finalState(), reverse.finalState(), finalState);
         forwardDone = true;
@@ -130,15 +130,9 @@ public final class BidirectionalLayer implements RecurrentLayer {
             dOutput.requireShape(n, 2 * h, "gradient of the bidirectional output (T·B × 2H)");
             dOutFwd = buf.matrix("dOutFwd", n, h);
             dOutRev = buf.matrix("dOutRev", n, h);
-            for (int t = 0; t < steps; t++) {
-                int rt = steps - 1 - t;
-                for (int b = 0; b < batch; b++) {
-                    int row = t * batch + b;
-                    System.arraycopy(dOutput.data, dOutput.offset + row * 2 * h, dOutFwd.data, row * h, h);
-                    System.arraycopy(dOutput.data, dOutput.offset + row * 2 * h + h, dOutRev.data,
-                            (rt * batch + b) * h, h);
-                }
-            }
+            Matrix dRevOrdered = buf.matrix("dRevOrdered", n, h);
+            splitColumns(dOutput, dOutFwd, dRevOrdered);
+            SequenceLengths.reverse(dRevOrdered, dOutRev, lengths, steps, batch); // into the reverse direction's order
             dF = dOutFwd;
             dR = dOutRev;
         }
@@ -155,7 +149,7 @@ public final class BidirectionalLayer implements RecurrentLayer {
         Matrix dXf = forward.backward(dF, dSf);
         Matrix dXr = reverse.backward(dR, dSr);
         dX = buf.matrix("dX", n, inputSize());
-        reverseSteps(dXr, dX, steps, batch);   // the reverse direction saw the steps backwards
+        SequenceLengths.reverse(dXr, dX, lengths, steps, batch); // the reverse direction saw the steps backwards
         Kernels.addInPlace(dX, dXf);
         dState0 = buf.matrix("dState0", batch, 2 * s);
         joinColumns(forward.initialStateGradient(), reverse.initialStateGradient(), dState0);
@@ -173,14 +167,6 @@ public final class BidirectionalLayer implements RecurrentLayer {
     public Matrix step(Matrix x, Matrix state) {
         throw new UnsupportedOperationException("a bidirectional layer cannot run step by step: its reverse direction "
                 + "needs the whole sequence; use forward() on the full sequence");
-    }
-
-    /** dst step t = src step T−1−t. */
-    private static void reverseSteps(Matrix src, Matrix dst, int steps, int batch) {
-        int block = batch * src.cols;
-        for (int t = 0; t < steps; t++) {
-            System.arraycopy(src.data, src.offset + t * block, dst.data, dst.offset + (steps - 1 - t) * block, block);
-        }
     }
 
     /** [left | right] = whole, column-wise. */

@@ -45,6 +45,8 @@ public final class ElmanLayer implements RecurrentLayer {
     private Matrix[] hSteps; // views of h per step
     private Matrix[] dASteps;
     private Matrix stepPre;  // (B, H) scratch of step()
+    private Matrix last;     // (B, H) final states gathered at each sequence's own end
+    private int[] lengths;   // per sequence, or null for all T
     private int steps;
     private int batch;
     private boolean forwardDone;
@@ -101,8 +103,9 @@ public final class ElmanLayer implements RecurrentLayer {
     }
 
     @Override
-    public Matrix forward(Matrix input, int steps, int batch, Matrix initialState) {
+    public Matrix forward(Matrix input, int steps, int batch, Matrix initialState, int[] lengths) {
         int n = steps * batch;
+        this.lengths = SequenceLengths.check(lengths, steps, batch);
         input.requireShape(n, inputSize, "Elman layer input (T·B × D) with T=" + steps + ", B=" + batch);
         initialState.requireShape(batch, hiddenSize, "Elman layer initial state (B × H)");
         allocate(steps, batch);
@@ -132,7 +135,12 @@ public final class ElmanLayer implements RecurrentLayer {
     @Override
     public Matrix finalState() {
         requireForward("finalState()");
-        return hSteps[steps - 1];
+        if (lengths == null) {
+            return hSteps[steps - 1];
+        }
+        last = buf.matrix("last", batch, hiddenSize);
+        SequenceLengths.gatherLast(h, lengths, steps, batch, last, 0);
+        return last;
     }
 
     @Override
@@ -149,16 +157,20 @@ public final class ElmanLayer implements RecurrentLayer {
         if (dOutput != null) {
             dOutput.requireShape(n, hiddenSize, "gradient of the Elman layer output (T·B × H)");
         }
+        carry.zero();
         if (dFinalState != null) {
             dFinalState.requireShape(batch, hiddenSize, "gradient of the Elman layer final state (B × H)");
-            carry.copyFrom(dFinalState);
-        } else {
-            carry.zero();
+            if (lengths == null) {
+                carry.copyFrom(dFinalState);
+            }
         }
         float[] hd = h.data;
         float[] dad = dA.data;
         float[] cd = carry.data;
         for (int t = steps - 1; t >= 0; t--) {
+            if (lengths != null && dFinalState != null) {
+                SequenceLengths.inject(t, lengths, dFinalState, 0, cd, hiddenSize); // final state of sequences ending at t
+            }
             int base = t * batch * hiddenSize;
             for (int i = 0; i < batch * hiddenSize; i++) {
                 // dh_t = dOut_t + carry;  da_t = dh_t ⊙ f'(h_t)

@@ -56,6 +56,8 @@ public final class GruLayer implements RecurrentLayer {
     private Matrix dX;     // (T·B, D)
     private Matrix dh;     // (B, H) dh flowing to the previous step
     private Matrix[] axSteps, ahSteps, hSteps, dAhSteps; // per-step views
+    private Matrix last;   // (B, H) final states gathered at each sequence's own end
+    private int[] lengths; // per sequence, or null for all T
     private int steps;
     private int batch;
     private boolean forwardDone;
@@ -113,7 +115,8 @@ public final class GruLayer implements RecurrentLayer {
     }
 
     @Override
-    public Matrix forward(Matrix input, int steps, int batch, Matrix initialState) {
+    public Matrix forward(Matrix input, int steps, int batch, Matrix initialState, int[] lengths) {
+        this.lengths = SequenceLengths.check(lengths, steps, batch);
         input.requireShape(steps * batch, inputSize, "GRU layer input (T·B × D) with T=" + steps + ", B=" + batch);
         initialState.requireShape(batch, hiddenSize, "GRU layer initial state (B × H)");
         allocate(steps, batch);
@@ -167,7 +170,12 @@ public final class GruLayer implements RecurrentLayer {
     @Override
     public Matrix finalState() {
         requireForward("finalState()");
-        return hSteps[steps - 1];
+        if (lengths == null) {
+            return hSteps[steps - 1];
+        }
+        last = buf.matrix("last", batch, hiddenSize);
+        SequenceLengths.gatherLast(h, lengths, steps, batch, last, 0);
+        return last;
     }
 
     @Override
@@ -184,14 +192,18 @@ public final class GruLayer implements RecurrentLayer {
         if (dOutput != null) {
             dOutput.requireShape(steps * batch, hs, "gradient of the GRU layer output (T·B × H)");
         }
+        dh.zero();
         if (dFinalState != null) {
             dFinalState.requireShape(batch, hs, "gradient of the GRU layer final state (B × H)");
-            dh.copyFrom(dFinalState);
-        } else {
-            dh.zero();
+            if (lengths == null) {
+                dh.copyFrom(dFinalState);
+            }
         }
         float[] xd = ax.data, hd = ah.data, dxd = dAx.data, dhd = dAh.data, carry = dh.data;
         for (int t = steps - 1; t >= 0; t--) {
+            if (lengths != null && dFinalState != null) {
+                SequenceLengths.inject(t, lengths, dFinalState, 0, carry, hs); // final state of sequences ending at t
+            }
             float[] hPrev = t == 0 ? h0.data : h.data;
             int hPrevBase = t == 0 ? 0 : (t - 1) * batch * hs;
             for (int b = 0; b < batch; b++) {

@@ -60,6 +60,7 @@ public final class LstmLayer implements RecurrentLayer {
     private Matrix dc;       // (B, H) dc flowing to the previous step
     private Matrix dState0;  // (B, 2H) [dh_{-1} | dc_{-1}]
     private Matrix[] gateSteps, hSteps, cSteps, tanhCSteps, dGateSteps; // per-step views
+    private int[] lengths;   // per sequence, or null for all T
     private int steps;
     private int batch;
     private boolean forwardDone;
@@ -132,7 +133,8 @@ public final class LstmLayer implements RecurrentLayer {
     }
 
     @Override
-    public Matrix forward(Matrix input, int steps, int batch, Matrix initialState) {
+    public Matrix forward(Matrix input, int steps, int batch, Matrix initialState, int[] lengths) {
+        this.lengths = SequenceLengths.check(lengths, steps, batch);
         input.requireShape(steps * batch, inputSize, "LSTM layer input (T·B × D) with T=" + steps + ", B=" + batch);
         initialState.requireShape(batch, 2 * hiddenSize, "LSTM layer initial state (B × 2H) [h | c]");
         allocate(steps, batch);
@@ -148,7 +150,12 @@ public final class LstmLayer implements RecurrentLayer {
             Kernels.mulTransBAdd(hPrev, weightHh.value, gateSteps[t]); // a_t += h_{t-1}·W_hhᵀ
             cell(gateSteps[t], cPrev, cSteps[t], tanhCSteps[t], hSteps[t], batch);
         }
-        joinState(hSteps[steps - 1], cSteps[steps - 1], last);
+        if (this.lengths == null) {
+            joinState(hSteps[steps - 1], cSteps[steps - 1], last);
+        } else { // [h | c] at each sequence's own last step
+            SequenceLengths.gatherLast(h, this.lengths, steps, batch, last, 0);
+            SequenceLengths.gatherLast(c, this.lengths, steps, batch, last, hiddenSize);
+        }
         forwardDone = true;
         backwardDone = false;
         return h;
@@ -216,15 +223,20 @@ public final class LstmLayer implements RecurrentLayer {
         if (dOutput != null) {
             dOutput.requireShape(steps * batch, hs, "gradient of the LSTM layer output (T·B × H)");
         }
+        dh.zero();
+        dc.zero();
         if (dFinalState != null) {
             dFinalState.requireShape(batch, 2 * hs, "gradient of the LSTM layer final state (B × 2H)");
-            splitState(dFinalState, dh, dc);
-        } else {
-            dh.zero();
-            dc.zero();
+            if (lengths == null) {
+                splitState(dFinalState, dh, dc);
+            }
         }
         float[] gd = gates.data, dgd = dGates.data, cd = c.data, tcd = tanhC.data, dhd = dh.data, dcd = dc.data;
         for (int t = steps - 1; t >= 0; t--) {
+            if (lengths != null && dFinalState != null) { // final [h | c] of sequences ending at t
+                SequenceLengths.inject(t, lengths, dFinalState, 0, dhd, hs);
+                SequenceLengths.inject(t, lengths, dFinalState, hs, dcd, hs);
+            }
             float[] cPrev = t == 0 ? c0.data : cd;
             int cPrevBase = t == 0 ? 0 : (t - 1) * batch * hs;
             for (int b = 0; b < batch; b++) {

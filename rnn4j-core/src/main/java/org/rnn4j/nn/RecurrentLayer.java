@@ -27,9 +27,18 @@ public interface RecurrentLayer {
      * Runs T steps from {@code state0} (B × S). Returns the outputs h (T·B × H); the final state is
      * available from {@link #finalState()}.
      */
-    Matrix forward(Matrix x, int steps, int batch, Matrix state0);
+    default Matrix forward(Matrix x, int steps, int batch, Matrix state0) {
+        return forward(x, steps, batch, state0, null);
+    }
 
-    /** The state after the last step of the last forward pass, (B × S), owned by the layer. */
+    /**
+     * Runs T steps of sequences of the given lengths (null: all T; see {@link SequenceLengths}): the final
+     * state of sequence b is the one after its step length_b − 1, and {@link #backward} injects the final
+     * state's gradient there.
+     */
+    Matrix forward(Matrix x, int steps, int batch, Matrix state0, int[] lengths);
+
+    /** The state after each sequence's last step of the last forward pass, (B × S), owned by the layer. */
     Matrix finalState();
 
     /**
