@@ -26,7 +26,8 @@ class ArchitectureTest {
             "model", Set.of("nn", "matrix"),
             "optim", Set.of("nn", "matrix"),
             "diag", Set.of("model", "nn", "matrix"),
-            "train", Set.of("data", "nn", "model", "optim", "diag", "matrix"),
+            // train writes checkpoints through io (io never uses train, so there is no cycle)
+            "train", Set.of("data", "nn", "model", "optim", "diag", "matrix", "io"),
             "sample", Set.of("model", "data", "matrix"),
             "io", Set.of("model", "optim", "data", "nn", "matrix"));
 

@@ -12,7 +12,7 @@ final class Failures {
 
     static String describe(Throwable e) {
         if (e instanceof NoSuchFileException n) {
-            return n.getFile() + ": no such file (check the path)";
+            return n.getFile() + ": " + (n.getReason() != null ? n.getReason() : "no such file (check the path)");
         }
         if (e instanceof AccessDeniedException a) {
             return a.getFile() + ": permission denied";

@@ -35,7 +35,11 @@ import org.rnn4j.model.ModelConfig;
 import org.rnn4j.nn.Init;
 import org.rnn4j.sample.Sampler;
 import org.rnn4j.sample.SamplingOptions;
+import org.rnn4j.optim.Optimizer;
+import org.rnn4j.optim.OptimizerSettings;
+import org.rnn4j.optim.Optimizers;
 import org.rnn4j.train.Baselines;
+import org.rnn4j.train.CheckpointFile;
 import org.rnn4j.train.Trainer;
 import org.rnn4j.train.TrainingConfig;
 import org.rnn4j.train.TrainingDivergedException;
@@ -123,8 +127,20 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--time-limit", paramLabel = "MINUTES", description = "Stop after this many minutes of training, even before the last step (default: no limit).")
     double timeLimit;
 
-    @Option(names = "--lr", paramLabel = "X", description = "SGD learning rate; the loss is summed over a window's steps and averaged over streams (default: ${DEFAULT-VALUE}).")
-    float lr = TrainingConfig.DEFAULT_LEARNING_RATE;
+    @Option(names = "--optimizer", paramLabel = "NAME", description = "sgd, momentum, nesterov, adagrad, rmsprop, adam or adamw (default: ${DEFAULT-VALUE}).")
+    String optimizer = "sgd";
+
+    @Option(names = "--lr", paramLabel = "X", description = "Learning rate; the loss is summed over a window's steps and averaged over streams (default: " + TrainingConfig.DEFAULT_LEARNING_RATE + " for sgd, else the optimizer's PyTorch default).")
+    Float lr;
+
+    @Option(names = "--weight-decay", paramLabel = "X", description = "Weight decay (L2; decoupled for adamw) (default: the optimizer's).")
+    Double weightDecay;
+
+    @Option(names = "--momentum", paramLabel = "X", description = "Momentum of momentum, nesterov and rmsprop (default: the optimizer's).")
+    Double momentum;
+
+    @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run whose --out was DIR from its checkpoint, with its own options; only --steps, --epochs, --time-limit and --json may be given with it.")
+    Path resume;
 
     @Option(names = "--clip-norm", paramLabel = "X", description = "Rescale the gradient when its global norm exceeds X; 0 = off (default: ${DEFAULT-VALUE}).")
     float clipNorm = TrainingConfig.DEFAULT_CLIP_NORM;
@@ -153,14 +169,66 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print a JSON summary as the last line of standard output.")
     boolean json;
 
+    static final String CHECKPOINT = "checkpoint.safetensors";
+    private static final List<String> RESUME_OPTIONS = List.of("--resume", "--steps", "--epochs", "--time-limit", "--json",
+            "--verbose");
+
     private String[] originalArgs = new String[0];
 
     @Override
     public Integer call() throws IOException {
+        if (resume != null) {
+            return resumeFrom(resume);
+        }
+        List<String> all = spec.commandLine().getParseResult().originalArgs();
+        int at = all.indexOf(spec.name()); // keep this command's own arguments, for --resume
+        originalArgs = all.subList(at + 1, all.size()).toArray(new String[0]);
+        return train(null);
+    }
+
+    /** Rebuilds the original run's options from the checkpoint and continues it. */
+    private Integer resumeFrom(Path dir) throws IOException {
+        CommandLine cl = spec.commandLine();
+        for (CommandLine.Model.OptionSpec o : cl.getParseResult().matchedOptions()) {
+            if (!RESUME_OPTIONS.contains(o.longestName())) {
+                throw new CommandLine.ParameterException(cl, o.longestName() + " cannot be changed when resuming: --resume "
+                        + "continues with the options of the original run (only --steps, --epochs, --time-limit, --json)");
+            }
+        }
+        Path file = dir.resolve(CHECKPOINT);
+        if (!Files.isRegularFile(file)) {
+            throw new java.nio.file.NoSuchFileException(file.toString(), null,
+                    "no checkpoint to resume: give the --out directory of an earlier `rnn4j train`");
+        }
+        CheckpointFile.Contents c = CheckpointFile.read(file);
+        String argsJson = c.model().metadata().get("rnn4j.args");
+        if (argsJson == null) {
+            throw new IllegalArgumentException(file + ": the checkpoint does not record its training options, so it "
+                    + "cannot be resumed");
+        }
+        List<String> args = new ArrayList<>();
+        new ObjectMapper().readTree(argsJson).forEach(a -> args.add(a.asText()));
+        TrainCommand original = new TrainCommand();
+        CommandLine origCl = new CommandLine(original);
+        origCl.setOut(cl.getOut());
+        origCl.setErr(cl.getErr());
+        origCl.parseArgs(args.toArray(new String[0]));
+        original.originalArgs = args.toArray(new String[0]);
+        if (duration.steps != null || duration.epochs != null) {
+            original.duration = duration;
+        }
+        if (cl.getParseResult().hasMatchedOption("--time-limit")) {
+            original.timeLimit = timeLimit;
+        }
+        original.json = json;
+        original.out = dir;
+        return original.train(c);
+    }
+
+    private Integer train(CheckpointFile.Contents resumed) throws IOException {
         validate();
         int[] k = parseTbptt();
         seqLen = k[0];
-        originalArgs = spec.commandLine().getParseResult().originalArgs().toArray(new String[0]);
         PrintWriter outw = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Rng rng = new Rng(seed);
@@ -184,20 +252,45 @@ final class TrainCommand implements Callable<Integer> {
         ModelConfig config = cb.build();
         Init.RecurrentInit recurrentInit = new Init.RecurrentInit(Init.Recurrent.valueOf(init.toUpperCase(java.util.Locale.ROOT)),
                 initGain, spectralRadius == null ? Float.NaN : spectralRadius);
-        LanguageModel model = LanguageModel.create(config, recurrentInit, rng.split("init"));
-        if (forgetBias != null) {
-            model.rnn().setForgetGateBias(forgetBias);
+        LanguageModel model;
+        if (resumed == null) {
+            model = LanguageModel.create(config, recurrentInit, rng.split("init"));
+            if (forgetBias != null) {
+                model.rnn().setForgetGateBias(forgetBias);
+            }
+        } else {
+            model = resumed.model().model();
+            checkSameRun(resumed, config, vocab, corpus);
         }
         TbpttBatcher batches = corpus.trainBatcher(batch, seqLen);
         long steps = duration.epochs != null
                 ? Math.max(1, Math.round(duration.epochs * batches.windowsPerEpoch()))
                 : duration.steps != null ? duration.steps : TrainingConfig.DEFAULT_STEPS;
+        float rate = lr != null ? lr : "sgd".equals(optimizer) ? TrainingConfig.DEFAULT_LEARNING_RATE : Float.NaN;
+        OptimizerSettings.Builder os = OptimizerSettings.builder();
+        if (!Float.isNaN(rate)) {
+            os.learningRate(rate);
+        }
+        if (weightDecay != null) {
+            os.weightDecay(weightDecay);
+        }
+        if (momentum != null) {
+            os.momentum(momentum);
+        }
+        Optimizer opt;
+        try {
+            opt = Optimizers.create(optimizer, model.parameters(), os.build());
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         TrainingConfig tc = TrainingConfig.builder().steps(steps).seqLen(seqLen).backpropSteps(k[1]).batch(batch)
-                .learningRate(lr)
+                .learningRate(opt.learningRate())
                 .clipNorm(clipNorm).clipValue(clipValue).evalEvery(evalEvery).maxSeconds(timeLimit * 60).build();
         Path dir = out != null ? out : Path.of("runs", "train-" + LocalDateTime.now().format(
                 DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        prepareOutput(dir);
+        if (resumed == null) {
+            prepareOutput(dir);
+        }
         if (batches.streamLength() < seqLen) {
             err.printf("note: each of the %d streams holds only %d tokens, fewer than --seq-len %d; windows will be %d "
                     + "steps long%n", batch, batches.streamLength(), seqLen, batches.streamLength());
@@ -211,13 +304,17 @@ final class TrainCommand implements Callable<Integer> {
                 describe(config), model.parameterCount(), steps, seqLen, k[1] > seqLen ? " (back-propagating " + k[1] + ")" : "",
                 batch,
                 (double) steps / batches.windowsPerEpoch(), Kernels.backend().name());
+        err.printf("optimizer: %s, learning rate %s%n", optimizer, opt.learningRate());
+        if (resumed != null) {
+            err.printf("resuming at step %d of %d from %s%n", resumed.training().step(), steps, dir.resolve(CHECKPOINT));
+        }
         err.printf("unigram baseline: validation loss %.4f nats/token (%.3f bits)%n", unigram, unigram / Math.log(2));
         err.flush();
 
         Map<String, String> provenance = new LinkedHashMap<>();
         provenance.put("rnn4j.created_at", Instant.now().toString());
         provenance.put("rnn4j.seed", Long.toString(seed));
-        provenance.put("rnn4j.args", String.join(" ", originalArgs));
+        provenance.put("rnn4j.args", new ObjectMapper().valueToTree(originalArgs).toString());
         provenance.put("rnn4j.corpus", corpus.source());
         provenance.put("rnn4j.corpus_sha256", corpus.sha256());
 
@@ -227,7 +324,11 @@ final class TrainCommand implements Callable<Integer> {
         int[] prime = defaultPrime(vocab);
         ObjectMapper mapper = new ObjectMapper();
         Trainer.Result result;
-        try (BufferedWriter metrics = Files.newBufferedWriter(dir.resolve("metrics.jsonl"), StandardCharsets.UTF_8);
+        Trainer[] trainer = new Trainer[1];
+        java.nio.file.OpenOption[] append = resumed == null ? new java.nio.file.OpenOption[0]
+                : new java.nio.file.OpenOption[] {java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.APPEND};
+        try (BufferedWriter metrics = Files.newBufferedWriter(dir.resolve("metrics.jsonl"), StandardCharsets.UTF_8, append);
              Progress progress = new Progress(err, steps)) {
             TrainingListener listener = new TrainingListener() {
                 @Override
@@ -254,10 +355,19 @@ final class TrainCommand implements Callable<Integer> {
                     if (m.best()) {
                         save(best, model, vocab, provenance, m.step(), m.validLoss());
                     }
+                    try { // everything needed to resume, written atomically: a crash keeps the previous one
+                        CheckpointFile.write(dir.resolve(CHECKPOINT), model, vocab, provenance, trainer[0].checkpoint());
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
                 }
             };
+            trainer[0] = new Trainer(model, batches, corpus.validation(), tc, opt, rng.split("dropout"), listener);
+            if (resumed != null) {
+                trainer[0].restore(resumed.training());
+            }
             try {
-                result = new Trainer(model, batches, corpus.validation(), tc, listener).run();
+                result = trainer[0].run();
             } catch (TrainingDivergedException e) {
                 throw new TrainingDivergedException(e, divergenceHint(dir));
             }
@@ -296,6 +406,22 @@ final class TrainCommand implements Callable<Integer> {
         return Main.EXIT_OK;
     }
 
+    /** A checkpoint continues only the run it came from: same model, vocabulary and text. */
+    private static void checkSameRun(CheckpointFile.Contents c, ModelConfig config, Vocabulary vocab, Corpus corpus) {
+        String sha = c.model().metadata().get("rnn4j.corpus_sha256");
+        if (sha != null && !sha.equals(corpus.sha256())) {
+            throw new IllegalArgumentException(corpus.source() + " has changed since the checkpoint was written (SHA-256 "
+                    + corpus.sha256() + ", was " + sha + "); resume with the same text");
+        }
+        if (!c.model().model().config().equals(config)) {
+            throw new IllegalArgumentException("the checkpoint's model " + describe(c.model().model().config())
+                    + " differs from the one its options describe (" + describe(config) + ")");
+        }
+        if (!c.model().vocabulary().equals(vocab)) {
+            throw new IllegalArgumentException("the checkpoint's vocabulary differs from the text's: was the text changed?");
+        }
+    }
+
     /** {k1, k2} from --tbptt, or --seq-len for both. */
     private int[] parseTbptt() {
         if (tbptt == null) {
@@ -323,7 +449,8 @@ final class TrainCommand implements Callable<Integer> {
         String clip = clipNorm > 0 ? "a smaller --clip-norm than " + clipNorm : "--clip-norm " + TrainingConfig.DEFAULT_CLIP_NORM;
         String saved = Files.exists(dir.resolve("best.safetensors"))
                 ? "; the best model so far is in " + dir.resolve("best.safetensors") : "";
-        return "try --lr " + lr / 10 + " (now " + lr + ") or " + clip + saved;
+        float now = lr != null ? lr : TrainingConfig.DEFAULT_LEARNING_RATE;
+        return "try --lr " + now / 10 + " (now " + now + ") or " + clip + saved;
     }
 
     /** Refuses an --out that is a file, or that holds an earlier run's models unless --force. */
@@ -371,7 +498,7 @@ final class TrainCommand implements Callable<Integer> {
         if (!(timeLimit >= 0 && Double.isFinite(timeLimit))) {
             throw new CommandLine.ParameterException(cl, "--time-limit must be 0 (none) or positive minutes, got " + timeLimit);
         }
-        if (!(lr > 0 && Float.isFinite(lr))) {
+        if (lr != null && !(lr > 0 && Float.isFinite(lr))) {
             throw new CommandLine.ParameterException(cl, "--lr must be positive, got " + lr);
         }
         if (!(clipNorm >= 0 && Float.isFinite(clipNorm))) {

@@ -76,8 +76,11 @@ class TrainCommandTest {
         ModelFile.Contents best = ModelFile.load(out.resolve("best.safetensors"));
         assertEquals(16, best.model().config().hiddenSize());
         assertEquals(PATTERN.chars().distinct().count(), best.vocabulary().size());
-        assertEquals(String.join(" ", args(SMALL, "train", "--text", text.toString(), "--out", out.toString(),
-                "--json")), best.metadata().get("rnn4j.args"));
+        // the command's own arguments as a JSON array (what --resume replays)
+        List<String> expectedArgs = new java.util.ArrayList<>(List.of(args(SMALL, "train", "--text", text.toString(),
+                "--out", out.toString(), "--json")));
+        expectedArgs.remove(0);
+        assertEquals(Cli.JSON.valueToTree(expectedArgs), Cli.JSON.readTree(best.metadata().get("rnn4j.args")));
     }
 
     @Test
@@ -112,7 +115,7 @@ class TrainCommandTest {
     void missingTextFile() {
         Path missing = dir.resolve("missing.txt");
         Cli.run("train", "--text", missing.toString(), "--out", dir.resolve("o").toString())
-                .assertFailure(missing.toString(), "no such file", "check the path");
+                .assertFailure(missing.toString(), "no such file", "give the path");
     }
 
     @Test

@@ -77,6 +77,21 @@ public final class ModelFile {
      */
     public static void save(Path file, LanguageModel model, Vocabulary vocab, Map<String, String> provenance)
             throws IOException {
+        save(file, model, vocab, provenance, List.of());
+    }
+
+    /**
+     * As {@link #save(Path, LanguageModel, Vocabulary, Map)}, with extra tensors after the model's (their
+     * names must lie outside {@code embedding.}, {@code rnn.} and {@code decoder.}, so readers ignore them).
+     * Checkpoints store the training state this way.
+     */
+    public static void save(Path file, LanguageModel model, Vocabulary vocab, Map<String, String> provenance,
+                            List<TensorData> extra) throws IOException {
+        for (TensorData t : extra) {
+            if (MODULE_PREFIXES.stream().anyMatch(t.name()::startsWith)) {
+                throw new IllegalArgumentException("extra tensor '" + t.name() + "' uses a model namespace");
+            }
+        }
         if (vocab.size() != model.config().vocabSize()) {
             throw new IllegalArgumentException("the vocabulary has " + vocab.size() + " tokens but the model's vocab_size is "
                     + model.config().vocabSize());
@@ -91,6 +106,7 @@ public final class ModelFile {
         for (Parameter p : model.parameters()) {
             tensors.add(TensorData.ofFloats(p.name(), p.shape(), p.value.toArray()));
         }
+        tensors.addAll(extra);
         SafeTensors.write(file, tensors, meta);
     }
 

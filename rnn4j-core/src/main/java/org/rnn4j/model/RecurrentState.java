@@ -35,6 +35,11 @@ public final class RecurrentState {
         return initial;
     }
 
+    /** Marks the state as the model's initial state (true) or a carried one (false), as when restoring it. */
+    public void setInitial(boolean initial) {
+        this.initial = initial;
+    }
+
     public RecurrentState copy() {
         Matrix[] c = new Matrix[layers.length];
         for (int k = 0; k < c.length; k++) {

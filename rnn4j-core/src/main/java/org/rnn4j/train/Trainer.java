@@ -1,8 +1,10 @@
 package org.rnn4j.train;
 
+import java.util.Arrays;
 import java.util.List;
 import org.rnn4j.data.TbpttBatcher;
 import org.rnn4j.data.Window;
+import org.rnn4j.matrix.Rng;
 import org.rnn4j.model.LanguageModel;
 import org.rnn4j.model.RecurrentState;
 import org.rnn4j.nn.Parameter;
@@ -25,6 +27,9 @@ import org.rnn4j.optim.Sgd;
  * {@link TrainingConfig#DIVERGENCE_FACTOR} times its start, before the update, so the parameters stay
  * those of the last good step. Training ends after {@code steps} updates or when the time limit is
  * reached, whichever comes first, always with an evaluation.
+ *
+ * <p>Everything the loop carries from one step to the next is in {@link #checkpoint()}: restoring it
+ * with {@link #restore} into a trainer built the same way continues bit for bit.
  */
 public final class Trainer {
     private final LanguageModel model;
@@ -32,10 +37,37 @@ public final class Trainer {
     private final int[] validation;
     private final TrainingConfig config;
     private final Optimizer optimizer;
+    private final Rng dropoutRng;
     private final TrainingListener listener;
 
+    // The loop's carried state (all of it goes into a checkpoint).
+    private final RecurrentState state; // where the next (combined) window starts
+    private final int[] x;              // the combined window: history steps, then the new ones (k2·B)
+    private final int[] y;
+    private int history;                // steps of x kept from earlier windows (at most k2 − k1)
+    private long step;
+    private long tokens;
+    private long clippedSteps;
+    private double trainSum;
+    private long trainCount;
+    private double best = Double.POSITIVE_INFINITY;
+    private long bestStep;
+    private double lastValid = Double.NaN;
+    private double lossLimit = Double.NaN; // set from the first window's loss
+
+    /** A trainer with plain SGD at the config's learning rate. */
     public Trainer(LanguageModel model, TbpttBatcher batches, int[] validation, TrainingConfig config,
                    TrainingListener listener) {
+        this(model, batches, validation, config, new Sgd(model.parameters(), config.learningRate()), new Rng(0),
+                listener);
+    }
+
+    /**
+     * @param optimizer updates the model's parameters
+     * @param dropoutRng the source of dropout masks (its state is part of a checkpoint)
+     */
+    public Trainer(LanguageModel model, TbpttBatcher batches, int[] validation, TrainingConfig config,
+                   Optimizer optimizer, Rng dropoutRng, TrainingListener listener) {
         if (batches.batchSize() != config.batch() || batches.window() != config.seqLen()) {
             // the batcher's windows are the k1 new steps of each update
             throw new IllegalArgumentException("the batcher reads B=" + batches.batchSize() + ", T=" + batches.window()
@@ -45,8 +77,13 @@ public final class Trainer {
         this.batches = batches;
         this.validation = validation;
         this.config = config;
-        this.optimizer = new Sgd(model.parameters(), config.learningRate());
+        this.optimizer = optimizer;
+        this.dropoutRng = dropoutRng;
         this.listener = listener;
+        model.setDropoutRng(dropoutRng);
+        this.state = model.newState(config.batch());
+        this.x = new int[config.backpropSteps() * config.batch()];
+        this.y = new int[config.backpropSteps() * config.batch()];
     }
 
     /** The outcome: the last and best validation losses and the steps taken. */
@@ -54,29 +91,26 @@ public final class Trainer {
                          double seconds) {
     }
 
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    /** Updates made so far. */
+    public long step() {
+        return step;
+    }
+
+    /** Runs from the current step (0, or where a restored checkpoint left off) to {@code config.steps()}. */
     public Result run() {
         List<Parameter> params = model.parameters();
         int b = config.batch();
         int k1 = config.seqLen();
         int k2 = config.backpropSteps();
-        RecurrentState state = model.newState(b); // the state where the next (combined) window starts
-        int[] x = new int[k2 * b];  // the combined window: history steps, then the new ones
-        int[] y = new int[k2 * b];
-        int history = 0;            // steps of x kept from earlier windows (at most k2 − k1)
         long start = System.nanoTime();
-        long tokens = 0;
-        long clippedSteps = 0;
-        double trainSum = 0;
-        long trainCount = 0;
-        double best = Double.POSITIVE_INFINITY;
-        long bestStep = 0;
-        double lastValid = Double.NaN;
-        float scale = 1f / config.batch();
-        double lossLimit = Double.NaN; // set from the first window's loss
-        long step = 0;
+        long tokensAtStart = tokens;
+        float scale = 1f / b;
         boolean outOfTime = false;
         while (step < config.steps() && !outOfTime) {
-            step++;
             Window w = batches.next();
             if (w.startsEpoch()) {
                 model.rnn().reset(state);
@@ -85,7 +119,7 @@ public final class Trainer {
             int len = history + w.steps();
             System.arraycopy(w.inputs(), 0, x, history * b, w.steps() * b);
             System.arraycopy(w.targets(), 0, y, history * b, w.steps() * b);
-            java.util.Arrays.fill(y, 0, history * b, -1); // already scored by the window they came with
+            Arrays.fill(y, 0, history * b, -1); // already scored by the window they came with
             model.zeroGrad();
             SoftmaxCrossEntropy.Result r = model.forwardBackward(x, y, len, b, state, scale);
             if (k2 > k1) {
@@ -99,6 +133,7 @@ public final class Trainer {
                 System.arraycopy(x, (len - keep) * b, x, 0, keep * b);
                 history = keep;
             }
+            step++;
             double loss = r.mean();
             double norm = config.clipNorm() > 0 ? Clipping.clipGlobalNorm(params, config.clipNorm())
                     : Clipping.globalNorm(params);
@@ -124,8 +159,8 @@ public final class Trainer {
             double elapsed = (System.nanoTime() - start) / 1e9;
             outOfTime = config.maxSeconds() > 0 && elapsed >= config.maxSeconds();
             listener.onStep(new TrainingListener.StepMetrics(step, config.steps(), w.epoch(), loss, norm, clipped,
-                    (double) clippedSteps / step, optimizer.learningRate(), tokens, tokens / Math.max(elapsed, 1e-9),
-                    elapsed));
+                    (double) clippedSteps / step, optimizer.learningRate(), tokens,
+                    (tokens - tokensAtStart) / Math.max(elapsed, 1e-9), elapsed));
             if (step % config.evalEvery() == 0 || step == config.steps() || outOfTime) {
                 Evaluator.Result v = Evaluator.evaluate(model, validation, config.evalStreams(), config.seqLen());
                 lastValid = v.loss();
@@ -134,12 +169,64 @@ public final class Trainer {
                     best = lastValid;
                     bestStep = step;
                 }
-                listener.onEvaluation(new TrainingListener.EvalMetrics(step, trainSum / trainCount, lastValid, v.tokens(),
-                        isBest, (System.nanoTime() - start) / 1e9));
+                double trainLoss = trainSum / trainCount;
                 trainSum = 0;
                 trainCount = 0;
+                listener.onEvaluation(new TrainingListener.EvalMetrics(step, trainLoss, lastValid, v.tokens(), isBest,
+                        (System.nanoTime() - start) / 1e9));
             }
         }
         return new Result(step, lastValid, best, bestStep, tokens, (System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * Everything the training loop carries between steps, beside the model's parameters: the step, the
+     * data position, the carried hidden state and TBPTT history, the optimizer's state, the dropout RNG,
+     * and the running statistics. Take it between steps (e.g. from a listener's onEvaluation).
+     */
+    public TrainingCheckpoint checkpoint() {
+        float[][] layers = new float[state.numLayers()][];
+        for (int k = 0; k < layers.length; k++) {
+            layers[k] = state.layer(k).toArray();
+        }
+        TbpttBatcher.Position p = batches.position();
+        return new TrainingCheckpoint(step, p.epoch(), p.window(), layers, state.isInitial(),
+                Arrays.copyOf(x, history * config.batch()), history, tokens, clippedSteps, trainSum, trainCount, best,
+                bestStep, lastValid, lossLimit, dropoutRng.state(), optimizer.exportState());
+    }
+
+    /** Continues from a checkpoint of a trainer built with the same model shape, data and config. */
+    public void restore(TrainingCheckpoint c) {
+        if (c.stateLayers().length != state.numLayers()) {
+            throw new IllegalArgumentException("the checkpoint's state has " + c.stateLayers().length
+                    + " layers but the model has " + state.numLayers());
+        }
+        if (c.history() > config.backpropSteps() - config.seqLen()) {
+            throw new IllegalArgumentException("the checkpoint keeps " + c.history() + " steps of history but this run "
+                    + "back-propagates only " + (config.backpropSteps() - config.seqLen()) + " steps before each window");
+        }
+        for (int k = 0; k < state.numLayers(); k++) {
+            float[] v = c.stateLayers()[k];
+            if (v.length != state.layer(k).size()) {
+                throw new IllegalArgumentException("the checkpoint's state of layer " + k + " has " + v.length
+                        + " values, the model's has " + state.layer(k).size() + " (another batch size or model?)");
+            }
+            System.arraycopy(v, 0, state.layer(k).data, state.layer(k).offset, v.length);
+        }
+        state.setInitial(c.stateInitial());
+        batches.seek(new TbpttBatcher.Position(c.epoch(), c.window()));
+        System.arraycopy(c.historyTokens(), 0, x, 0, c.historyTokens().length);
+        history = c.history();
+        step = c.step();
+        tokens = c.tokens();
+        clippedSteps = c.clippedSteps();
+        trainSum = c.trainSum();
+        trainCount = c.trainCount();
+        best = c.bestValidLoss();
+        bestStep = c.bestStep();
+        lastValid = c.lastValidLoss();
+        lossLimit = c.lossLimit();
+        dropoutRng.setState(c.dropoutRngState());
+        optimizer.importState(c.optimizerState());
     }
 }
