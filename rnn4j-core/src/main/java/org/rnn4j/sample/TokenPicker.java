@@ -1,0 +1,84 @@
+package org.rnn4j.sample;
+
+import org.rnn4j.matrix.Matrix;
+import org.rnn4j.matrix.Rng;
+
+/**
+ * Chooses a token from one row of logits z according to {@link SamplingOptions}: the argmax when greedy,
+ * otherwise a draw from softmax(z / T) restricted to the top k. {@link Sampler#pick} follows the same
+ * rule for language models; this class serves any model of a given vocabulary size.
+ */
+public final class TokenPicker {
+    private final SamplingOptions options;
+    private final Rng rng;
+    private final double[] probs; // (V) scratch
+    private final int[] order;    // (V) token ids, the k largest logits first
+
+    /** @param rng the sampling stream; unused when the options are greedy */
+    public TokenPicker(int vocabSize, SamplingOptions options, Rng rng) {
+        if (vocabSize < 1) {
+            throw new IllegalArgumentException("vocabulary size must be positive, got " + vocabSize);
+        }
+        if (!options.greedy() && rng == null) {
+            throw new IllegalArgumentException("sampling with temperature " + options.temperature() + " needs an Rng");
+        }
+        this.options = options;
+        this.rng = rng;
+        this.probs = new double[vocabSize];
+        this.order = new int[vocabSize];
+    }
+
+    /** A token of one row of logits (1 × V); a logit of −∞ is never chosen unless every logit is −∞. */
+    public int pick(Matrix logits) {
+        int v = logits.cols;
+        if (v != order.length || logits.rows != 1) {
+            throw new IllegalArgumentException("logits have shape " + logits.shape() + " but (1, " + order.length
+                    + ") was expected");
+        }
+        float[] z = logits.data;
+        int off = logits.offset;
+        if (options.greedy()) {
+            int best = 0;
+            for (int c = 1; c < v; c++) {
+                if (z[off + c] > z[off + best]) {
+                    best = c;
+                }
+            }
+            return best;
+        }
+        int k = options.topK() == 0 ? v : Math.min(options.topK(), v);
+        for (int c = 0; c < v; c++) {
+            order[c] = c;
+        }
+        if (k < v) { // order[0..k) = the k largest logits (partial selection sort: k is small)
+            for (int i = 0; i < k; i++) {
+                int best = i;
+                for (int j = i + 1; j < v; j++) {
+                    if (z[off + order[j]] > z[off + order[best]]) {
+                        best = j;
+                    }
+                }
+                int t = order[i];
+                order[i] = order[best];
+                order[best] = t;
+            }
+        }
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < k; i++) {
+            max = Math.max(max, z[off + order[i]]);
+        }
+        double total = 0;
+        for (int i = 0; i < k; i++) {
+            probs[i] = Math.exp((z[off + order[i]] - max) / options.temperature()); // softmax(z / T), unnormalised
+            total += probs[i];
+        }
+        double u = rng.nextDouble() * total;
+        for (int i = 0; i < k; i++) {
+            u -= probs[i];
+            if (u < 0) {
+                return order[i];
+            }
+        }
+        return order[k - 1];
+    }
+}
