@@ -153,7 +153,7 @@ public final class GruLayer implements RecurrentLayer {
                 float hn = hd[hRow + 2 * hs + k] + bh[bo + 2 * hs + k];
                 float r = Activation.sigmoid(xd[xRow + k] + hr);
                 float z = Activation.sigmoid(xd[xRow + hs + k] + hz);
-                float n = (float) Math.tanh(xd[xRow + 2 * hs + k] + r * hn);
+                float n = Activation.tanh(xd[xRow + 2 * hs + k] + r * hn);
                 float hp = hPrev.data[hPrev.offset + at + k];
                 hd[hRow + k] = hr;
                 hd[hRow + hs + k] = hz;

@@ -175,14 +175,14 @@ public final class LstmLayer implements RecurrentLayer {
                 int ii = row + k, fi = ii + hs, gi = fi + hs, oi = gi + hs;
                 float i = Activation.sigmoid(ad[ii]);
                 float f = Activation.sigmoid(ad[fi]);
-                float g = (float) Math.tanh(ad[gi]);
+                float g = Activation.tanh(ad[gi]);
                 float o = Activation.sigmoid(ad[oi]);
                 ad[ii] = i;
                 ad[fi] = f;
                 ad[gi] = g;
                 ad[oi] = o;
                 float ct = f * cPrev.data[cPrev.offset + at + k] + i * g; // c = f*cPrev + i*g
-                float tc = (float) Math.tanh(ct);
+                float tc = Activation.tanh(ct);
                 cOut.data[cOut.offset + at + k] = ct;
                 tanhCOut.data[tanhCOut.offset + at + k] = tc;
                 hOut.data[hOut.offset + at + k] = o * tc;                   // h = o*tanh(c)
@@ -317,10 +317,10 @@ public final class LstmLayer implements RecurrentLayer {
             for (int k = 0; k < hs; k++) {
                 float i = Activation.sigmoid(gd[row + k]);
                 float f = Activation.sigmoid(gd[row + hs + k]);
-                float g = (float) Math.tanh(gd[row + 2 * hs + k]);
+                float g = Activation.tanh(gd[row + 2 * hs + k]);
                 float o = Activation.sigmoid(gd[row + 3 * hs + k]);
                 float ct = f * state.data[cAt + k] + i * g; // c = f*cPrev + i*g
-                float ht = o * (float) Math.tanh(ct);       // h = o*tanh(c)
+                float ht = o * Activation.tanh(ct);       // h = o*tanh(c)
                 state.data[cAt + k] = ct;
                 state.data[cAt - hs + k] = ht;
                 stepH.data[r * hs + k] = ht;
