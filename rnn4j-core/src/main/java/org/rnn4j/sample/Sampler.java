@@ -13,18 +13,11 @@ import org.rnn4j.model.RecurrentState;
  */
 public final class Sampler {
     private final LanguageModel model;
-    private final SamplingOptions options;
-    private final Rng rng;
-    private final double[] probs;
-    private final int[] order;
+    private final TokenPicker picker;
 
     public Sampler(LanguageModel model, SamplingOptions options, Rng rng) {
         this.model = model;
-        this.options = options;
-        this.rng = rng;
-        int v = model.config().vocabSize();
-        this.probs = new double[v];
-        this.order = new int[v];
+        this.picker = new TokenPicker(model.config().vocabSize(), options, rng);
     }
 
     /**
@@ -60,52 +53,6 @@ public final class Sampler {
 
     /** Chooses a token from one row of logits (1 × V) according to the options. */
     public int pick(Matrix logits) {
-        int v = logits.cols;
-        float[] z = logits.data;
-        int off = logits.offset;
-        if (options.greedy()) {
-            int best = 0;
-            for (int c = 1; c < v; c++) {
-                if (z[off + c] > z[off + best]) {
-                    best = c;
-                }
-            }
-            return best;
-        }
-        int k = options.topK() == 0 ? v : Math.min(options.topK(), v);
-        // order[0..k) = the k largest logits (partial selection sort: k is small or k = V)
-        for (int c = 0; c < v; c++) {
-            order[c] = c;
-        }
-        if (k < v) {
-            for (int i = 0; i < k; i++) {
-                int best = i;
-                for (int j = i + 1; j < v; j++) {
-                    if (z[off + order[j]] > z[off + order[best]]) {
-                        best = j;
-                    }
-                }
-                int t = order[i];
-                order[i] = order[best];
-                order[best] = t;
-            }
-        }
-        double max = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < k; i++) {
-            max = Math.max(max, z[off + order[i]]);
-        }
-        double total = 0;
-        for (int i = 0; i < k; i++) {
-            probs[i] = Math.exp((z[off + order[i]] - max) / options.temperature());
-            total += probs[i];
-        }
-        double u = rng.nextDouble() * total;
-        for (int i = 0; i < k; i++) {
-            u -= probs[i];
-            if (u < 0) {
-                return order[i];
-            }
-        }
-        return order[k - 1];
+        return picker.pick(logits);
     }
 }

@@ -5,8 +5,8 @@ import org.rnn4j.matrix.Rng;
 
 /**
  * Chooses a token from one row of logits z according to {@link SamplingOptions}: the argmax when greedy,
- * otherwise a draw from softmax(z / T) restricted to the top k. {@link Sampler#pick} follows the same
- * rule for language models; this class serves any model of a given vocabulary size.
+ * otherwise a draw from softmax(z / T) restricted to the top k. {@link Sampler} and the sequence
+ * decoders all pick through it.
  */
 public final class TokenPicker {
     private final SamplingOptions options;

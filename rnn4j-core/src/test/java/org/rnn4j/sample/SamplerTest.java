@@ -53,7 +53,7 @@ class SamplerTest {
     @Test
     void samplingFrequenciesFollowTheSoftmax() {
         Matrix z = Matrix.of(1, 3, 0f, (float) Math.log(2), (float) Math.log(7)); // p = 0.1, 0.2, 0.7
-        Sampler s = new Sampler(model, new SamplingOptions(1f, 0), new Rng(5));
+        TokenPicker s = new TokenPicker(3, new SamplingOptions(1f, 0), new Rng(5));
         int[] counts = new int[3];
         int n = 20000;
         for (int i = 0; i < n; i++) {
@@ -61,7 +61,7 @@ class SamplerTest {
         }
         assertEquals(0.1, counts[0] / (double) n, 0.01);
         assertEquals(0.7, counts[2] / (double) n, 0.015);
-        Sampler top2 = new Sampler(model, new SamplingOptions(1f, 2), new Rng(5));
+        TokenPicker top2 = new TokenPicker(3, new SamplingOptions(1f, 2), new Rng(5));
         for (int i = 0; i < 2000; i++) {
             assertTrue(top2.pick(z) != 0, "top-2 must never pick the least likely token");
         }
