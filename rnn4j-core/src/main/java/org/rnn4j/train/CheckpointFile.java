@@ -24,7 +24,8 @@ import org.rnn4j.model.LanguageModel;
  *   checkpoint.state_l{k}   F32 (B, S)   the carried hidden state of layer k
  *   checkpoint.history      I32 (n)      TBPTT history tokens (only with k2 &gt; k1)
  *   optim.{name}            F32          each optimizer buffer
- *   __metadata__ "rnn4j.checkpoint": JSON of the scalars (step, data position, RNG state, statistics)
+ *   __metadata__ "rnn4j.checkpoint": JSON of the scalars (step, data position, RNG state, statistics,
+ *                                    the state of a reduce-on-plateau schedule)
  * </pre>
  * Written atomically (a temporary file, then a rename), so a crash during a save leaves the previous
  * checkpoint readable.
@@ -61,9 +62,24 @@ public final class CheckpointFile {
                 .put("last_valid_loss", Double.toString(c.lastValidLoss()))
                 .put("loss_limit", Double.toString(c.lossLimit()))
                 .put("dropout_rng_state", Long.toString(c.dropoutRngState()));
+        var schedule = o.putArray("schedule_state");
+        for (double v : c.scheduleState()) {
+            schedule.add(Double.toString(v));
+        }
         Map<String, String> meta = new LinkedHashMap<>(provenance);
         meta.put(KEY, o.toString());
         ModelFile.save(file, model, vocab, meta, extra);
+    }
+
+    private static double[] scheduleState(JsonNode a) {
+        if (a == null) {
+            return new double[0];
+        }
+        double[] v = new double[a.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = Double.parseDouble(a.get(i).asText());
+        }
+        return v;
     }
 
     public static Contents read(Path file) throws IOException {
@@ -94,7 +110,7 @@ public final class CheckpointFile {
                     n.get("train_count").asLong(), Double.parseDouble(n.get("best_valid_loss").asText()),
                     n.get("best_step").asLong(), Double.parseDouble(n.get("last_valid_loss").asText()),
                     Double.parseDouble(n.get("loss_limit").asText()),
-                    Long.parseLong(n.get("dropout_rng_state").asText()), optim);
+                    Long.parseLong(n.get("dropout_rng_state").asText()), optim, scheduleState(n.get("schedule_state")));
             return new Contents(model, c);
         } catch (RuntimeException e) {
             throw new ModelFileException(src, "its checkpoint metadata is damaged (" + e + "): resume from an earlier "

@@ -10,6 +10,8 @@ import org.rnn4j.model.RecurrentState;
 import org.rnn4j.nn.Parameter;
 import org.rnn4j.nn.SoftmaxCrossEntropy;
 import org.rnn4j.optim.Clipping;
+import org.rnn4j.optim.LearningRateSchedule;
+import org.rnn4j.optim.ReduceLrOnPlateau;
 import org.rnn4j.optim.Optimizer;
 import org.rnn4j.optim.Sgd;
 
@@ -54,6 +56,7 @@ public final class Trainer {
     private long bestStep;
     private double lastValid = Double.NaN;
     private double lossLimit = Double.NaN; // set from the first window's loss
+    private LearningRateSchedule schedule;   // null: the optimizer's rate stays as it is
 
     /** A trainer with plain SGD at the config's learning rate. */
     public Trainer(LanguageModel model, TbpttBatcher batches, int[] validation, TrainingConfig config,
@@ -93,6 +96,14 @@ public final class Trainer {
 
     public Optimizer optimizer() {
         return optimizer;
+    }
+
+    /**
+     * Sets the learning rate before every update from {@code schedule.learningRate(step)} (step 0 is the
+     * first update) and reports each validation loss to it (reduce-on-plateau).
+     */
+    public void setSchedule(LearningRateSchedule schedule) {
+        this.schedule = schedule;
     }
 
     /** Updates made so far. */
@@ -149,6 +160,9 @@ public final class Trainer {
             if (config.clipValue() > 0) {
                 clipped |= Clipping.clipValue(params, config.clipValue()) > 0;
             }
+            if (schedule != null) {
+                optimizer.setLearningRate(schedule.learningRate(step - 1));
+            }
             optimizer.step();
             if (clipped) {
                 clippedSteps++;
@@ -164,6 +178,9 @@ public final class Trainer {
             if (step % config.evalEvery() == 0 || step == config.steps() || outOfTime) {
                 Evaluator.Result v = Evaluator.evaluate(model, validation, config.evalStreams(), config.seqLen());
                 lastValid = v.loss();
+                if (schedule != null) {
+                    schedule.reportValidationLoss(lastValid);
+                }
                 boolean isBest = lastValid < best;
                 if (isBest) {
                     best = lastValid;
@@ -192,7 +209,15 @@ public final class Trainer {
         TbpttBatcher.Position p = batches.position();
         return new TrainingCheckpoint(step, p.epoch(), p.window(), layers, state.isInitial(),
                 Arrays.copyOf(x, history * config.batch()), history, tokens, clippedSteps, trainSum, trainCount, best,
-                bestStep, lastValid, lossLimit, dropoutRng.state(), optimizer.exportState());
+                bestStep, lastValid, lossLimit, dropoutRng.state(), optimizer.exportState(), scheduleState());
+    }
+
+    private double[] scheduleState() {
+        if (schedule instanceof ReduceLrOnPlateau p) {
+            ReduceLrOnPlateau.State s = p.state();
+            return new double[] {s.learningRate(), s.best(), s.badReports(), s.cooldownLeft()};
+        }
+        return new double[0]; // the other schedules are functions of the step alone
     }
 
     /** Continues from a checkpoint of a trainer built with the same model shape, data and config. */
@@ -228,5 +253,9 @@ public final class Trainer {
         lossLimit = c.lossLimit();
         dropoutRng.setState(c.dropoutRngState());
         optimizer.importState(c.optimizerState());
+        if (schedule instanceof ReduceLrOnPlateau p && c.scheduleState().length == 4) {
+            double[] v = c.scheduleState();
+            p.restore(new ReduceLrOnPlateau.State(v[0], v[1], (int) v[2], (int) v[3]));
+        }
     }
 }

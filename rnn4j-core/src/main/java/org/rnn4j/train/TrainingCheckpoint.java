@@ -10,9 +10,11 @@ import java.util.Map;
  * @param stateLayers the carried hidden state, one (B × S) block per layer, row-major
  * @param historyTokens the TBPTT history: the last {@code history} steps of inputs (time-major)
  * @param optimizerState the optimizer's buffers and counters, by name
+ * @param scheduleState the state of a stateful learning-rate schedule (reduce-on-plateau), else empty
  */
 public record TrainingCheckpoint(long step, int epoch, int window, float[][] stateLayers, boolean stateInitial,
                                  int[] historyTokens, int history, long tokens, long clippedSteps, double trainSum,
                                  long trainCount, double bestValidLoss, long bestStep, double lastValidLoss,
-                                 double lossLimit, long dropoutRngState, Map<String, float[]> optimizerState) {
+                                 double lossLimit, long dropoutRngState, Map<String, float[]> optimizerState,
+                                 double[] scheduleState) {
 }

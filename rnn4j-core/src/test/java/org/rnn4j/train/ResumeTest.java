@@ -85,6 +85,37 @@ class ResumeTest {
     }
 
     @Test
+    void resumingWithAdamAndAPlateauScheduleIsBitIdentical() throws IOException {
+        Function<LanguageModel, Optimizer> adam = m -> org.rnn4j.optim.Optimizers.create("adam", m.parameters(),
+                org.rnn4j.optim.OptimizerSettings.builder().learningRate(0.01).build());
+        java.util.function.Supplier<org.rnn4j.optim.LearningRateSchedule> plateau = () ->
+                org.rnn4j.optim.LearningRateSchedule.reduceOnPlateau(org.rnn4j.optim.ReduceLrOnPlateau.Config
+                        .builder(0.01).factor(0.5).patience(0).threshold(0.9).build()); // "improves" only if 90% lower
+        int n = 21;
+        LanguageModel straight = model();
+        Trainer ts = trainer(straight, 2L * n, adam);
+        ts.setSchedule(plateau.get());
+        ts.run();
+
+        LanguageModel first = model();
+        Trainer t1 = trainer(first, n, adam);
+        t1.setSchedule(plateau.get());
+        t1.run();
+        Path ckpt = dir.resolve("checkpoint.safetensors");
+        CheckpointFile.write(ckpt, first, VOCAB, Map.of(), t1.checkpoint());
+        CheckpointFile.Contents c = CheckpointFile.read(ckpt);
+        Trainer t2 = trainer(c.model().model(), 2L * n, adam);
+        t2.setSchedule(plateau.get());
+        t2.restore(c.training());
+        t2.run();
+        assertTrue(ts.optimizer().learningRate() < 0.01f, "the plateau schedule lowered the rate");
+        assertEquals(ts.optimizer().learningRate(), t2.optimizer().learningRate());
+        for (Parameter p : straight.parameters()) {
+            assertArrayEquals(p.value.toArray(), c.model().model().parameter(p.name()).value.toArray(), p.name());
+        }
+    }
+
+    @Test
     void aCheckpointIsAlsoAModelFileAndAModelFileIsNotACheckpoint() throws IOException {
         LanguageModel m = model();
         Trainer t = trainer(m, 3, mm -> new Sgd(mm.parameters(), 0.05f));
