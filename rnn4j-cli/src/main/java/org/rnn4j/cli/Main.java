@@ -9,9 +9,10 @@ import picocli.CommandLine.ScopeType;
 
 /** The {@code rnn4j} command: exit 0 on success, 1 on a failure (bad file, diverged training), 2 on a usage error. */
 @Command(name = "rnn4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Recurrent neural networks on the JVM: train, sample and evaluate RNN, LSTM and GRU language models.",
-        subcommands = {TrainCommand.class, SampleCommand.class, EvalCommand.class,
-                CommandLine.HelpCommand.class})
+        description = "Recurrent neural networks on the JVM: train, sample and evaluate RNN, LSTM and GRU language models, "
+                + "and classifiers, taggers, encoder-decoders and forecasters.",
+        subcommands = {TrainCommand.class, SampleCommand.class, EvalCommand.class, PredictCommand.class,
+                GenerateCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILURE = 1;
@@ -25,7 +26,8 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: train, sample or eval");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "a command is required: train, sample, eval, predict or generate");
     }
 
     public static void main(String[] args) {

@@ -22,6 +22,7 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.rnn4j.data.Corpus;
 import org.rnn4j.data.EmbeddedReber;
+import org.rnn4j.data.ForecastDataset;
 import org.rnn4j.data.TbpttBatcher;
 import org.rnn4j.data.TokenLevel;
 import org.rnn4j.data.Vocabulary;
@@ -52,7 +53,9 @@ import picocli.CommandLine.Option;
         description = {"Train a next-token language model (Elman RNN, LSTM or GRU) by truncated BPTT and print samples.",
                 "Without --text it trains on a built-in corpus of embedded Reber grammar strings, generated from "
                         + "the seed, whose second-to-last symbol can only be predicted by remembering the second.",
-                "Writes best.safetensors, last.safetensors and metrics.jsonl to --out."})
+                "Writes best.safetensors, last.safetensors and metrics.jsonl to --out.",
+                "With --task classify, tag, seq2seq or forecast it trains a sequence model on the examples of --data "
+                        + "instead; options that the task does not read are refused."})
 final class TrainCommand implements Callable<Integer> {
     static final int DEFAULT_HIDDEN = 128;
     static final int DEFAULT_EMBEDDING = 0;
@@ -61,6 +64,14 @@ final class TrainCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--task", paramLabel = "lm|classify|tag|seq2seq|forecast", description = "What to train: a language "
+            + "model on --text, or a classifier, tagger, encoder-decoder or forecaster on --data (default: ${DEFAULT-VALUE}).")
+    String task = TaskOptions.LM;
+
+    @Option(names = "--data", paramLabel = "FILE", description = "The examples of a sequence task: JSON lines (classify, "
+            + "tag, seq2seq) or CSV (forecast); rnn4j generate writes some.")
+    Path data;
 
     @Option(names = "--text", paramLabel = "FILE", description = "UTF-8 training text (default: the built-in Reber corpus).")
     Path text;
@@ -103,6 +114,24 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--spectral-radius", paramLabel = "X", description = "Rescale W_hh to this spectral radius after init.")
     Float spectralRadius;
+
+    @Option(names = "--bidirectional", description = "classify, tag, forecast: read every sequence in both directions.")
+    boolean bidirectional;
+
+    @Option(names = "--window", paramLabel = "W", description = "forecast: time steps each window reads (default: "
+            + ForecastDataset.DEFAULT_WINDOW + ").")
+    Integer window;
+
+    @Option(names = "--shape", paramLabel = "many-to-one|many-to-many", description = "forecast: predict the step after "
+            + "each window, or the next step at every step of it (default: many-to-one).")
+    String shape;
+
+    @Option(names = "--target", paramLabel = "COLUMN", description = "forecast: the column to predict (default: every column).")
+    String target;
+
+    @Option(names = "--beam", paramLabel = "K", description = "seq2seq: also score beam search of width K at each "
+            + "evaluation (default: greedy decoding only).")
+    Integer beam;
 
     @Option(names = "--seq-len", paramLabel = "T", description = "Steps per truncated-BPTT window (default: ${DEFAULT-VALUE}).")
     int seqLen = TrainingConfig.DEFAULT_SEQ_LEN;
@@ -177,6 +206,10 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        TaskOptions.checkApplicable(spec, task);
+        if (!TaskOptions.LM.equals(task)) {
+            return new TaskTraining(this).run();
+        }
         if (resume != null) {
             return resumeFrom(resume);
         }

@@ -119,6 +119,11 @@ public final class ModelFile {
             throw new ModelFileException(src, "is a safetensors file but not an rnn4j model (metadata 'format' is "
                     + (format == null ? "missing" : "'" + format + "'") + ", expected 'rnn4j')");
         }
+        String task = meta.get(TaskModelFile.KEY_TASK);
+        if (task != null) {
+            throw new ModelFileException(src, "is a " + task + " model, not a language model: read it with "
+                    + "TaskModelFile (on the command line: rnn4j predict)");
+        }
         Vocabulary vocab = parseVocab(src, meta.get(KEY_VOCAB));
         ModelConfig config = parseConfig(src, meta.get(KEY_CONFIG), vocab, st);
         LanguageModel model;
