@@ -96,6 +96,9 @@ final class GenerateCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, "--out " + out + " already exists: choose another file, or add "
                     + "--force to replace it");
         }
+        if (out.toAbsolutePath().getParent() != null) {
+            Files.createDirectories(out.toAbsolutePath().getParent());
+        }
         String what;
         try {
             what = write();

@@ -45,7 +45,7 @@ class GenerateCommandTest {
             assertEquals(expected.targetText(i), pairs.targetText(i));
         }
 
-        Path mg = dir.resolve("mg.csv");
+        Path mg = dir.resolve("new/dir/mg.csv"); // directories are created
         assertEquals(Main.EXIT_OK, Cli.run("generate", "mackey-glass", "--out", mg.toString(), "--count", "50").exit());
         TimeSeries series = TimeSeries.readCsv(mg);
         assertEquals(List.of("x"), series.columns());
