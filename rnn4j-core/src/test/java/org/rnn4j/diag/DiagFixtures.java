@@ -87,6 +87,46 @@ final class DiagFixtures {
         return m;
     }
 
+    /**
+     * A random orthogonal n × n matrix times gain (modified Gram-Schmidt on Gaussian rows, twice). The
+     * tests make their own because {@code Init.orthogonal} at this commit does not normalise the rows it
+     * projects on, so its result is far from orthogonal (reported; see the diagnostics report).
+     */
+    static Matrix orthogonal(int n, float gain, Rng rng) {
+        double[][] q = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                q[i][j] = rng.nextGaussian();
+            }
+            for (int pass = 0; pass < 2; pass++) {
+                for (int k = 0; k < i; k++) {
+                    double d = 0;
+                    for (int j = 0; j < n; j++) {
+                        d += q[i][j] * q[k][j];
+                    }
+                    for (int j = 0; j < n; j++) {
+                        q[i][j] -= d * q[k][j];
+                    }
+                }
+            }
+            double norm = 0;
+            for (int j = 0; j < n; j++) {
+                norm += q[i][j] * q[i][j];
+            }
+            norm = Math.sqrt(norm);
+            for (int j = 0; j < n; j++) {
+                q[i][j] /= norm;
+            }
+        }
+        Matrix m = new Matrix(n, n);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                m.set(i, j, (float) (gain * q[i][j]));
+            }
+        }
+        return m;
+    }
+
     /** σ_max of a small dense matrix: Jacobi eigenvalues of AᵀA, the brute-force reference. */
     static double denseSpectralNorm(double[][] a) {
         int n = a[0].length;
