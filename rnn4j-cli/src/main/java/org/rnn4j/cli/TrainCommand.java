@@ -36,9 +36,11 @@ import org.rnn4j.model.ModelConfig;
 import org.rnn4j.nn.Init;
 import org.rnn4j.sample.Sampler;
 import org.rnn4j.sample.SamplingOptions;
+import org.rnn4j.optim.LearningRateSchedule;
 import org.rnn4j.optim.Optimizer;
 import org.rnn4j.optim.OptimizerSettings;
 import org.rnn4j.optim.Optimizers;
+import org.rnn4j.optim.ReduceLrOnPlateau;
 import org.rnn4j.train.Baselines;
 import org.rnn4j.train.CheckpointFile;
 import org.rnn4j.train.Trainer;
@@ -155,6 +157,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--time-limit", paramLabel = "MINUTES", description = "Stop after this many minutes of training, even before the last step (default: no limit).")
     double timeLimit;
+
+    @Option(names = "--schedule", paramLabel = "SPEC", description = "Learning-rate schedule: constant, step:SIZE[:GAMMA], exp:GAMMA, cosine[:WARMUP[:MIN_LR]] or plateau[:FACTOR[:PATIENCE]] (fed with the validation loss) (default: ${DEFAULT-VALUE}).")
+    String schedule = "constant";
 
     @Option(names = "--optimizer", paramLabel = "NAME", description = "sgd, momentum, nesterov, adagrad, rmsprop, adam or adamw (default: ${DEFAULT-VALUE}).")
     String optimizer = "sgd";
@@ -370,6 +375,7 @@ final class TrainCommand implements Callable<Integer> {
                     if (m.step() % 10 == 0 || m.step() == m.totalSteps()) {
                         ObjectNode o = mapper.createObjectNode().put("type", "step").put("step", m.step())
                                 .put("loss", m.loss()).put("grad_norm", m.gradNorm()).put("clipped", m.clipped())
+                                .put("clipped_fraction", m.clippedFraction()).put("lr", m.learningRate())
                                 .put("tokens_per_s", m.tokensPerSecond()).put("elapsed_s", m.elapsedSeconds());
                         writeLine(metrics, o.toString());
                     }
@@ -396,6 +402,7 @@ final class TrainCommand implements Callable<Integer> {
                 }
             };
             trainer[0] = new Trainer(model, batches, corpus.validation(), tc, opt, rng.split("dropout"), listener);
+            trainer[0].setSchedule(parseSchedule(schedule, opt.learningRate(), steps));
             if (resumed != null) {
                 trainer[0].restore(resumed.training());
             }
@@ -452,6 +459,55 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (!c.model().vocabulary().equals(vocab)) {
             throw new IllegalArgumentException("the checkpoint's vocabulary differs from the text's: was the text changed?");
+        }
+    }
+
+    /** The schedule of --schedule for a run of {@code steps} updates starting at {@code lr}. */
+    private LearningRateSchedule parseSchedule(String spec, double lr, long steps) {
+        String[] p = spec.trim().split(":", -1);
+        try {
+            return switch (p[0]) {
+                case "constant" -> {
+                    arity(p, 1, 1);
+                    yield null;
+                }
+                case "step" -> {
+                    arity(p, 2, 3);
+                    yield LearningRateSchedule.step(lr, Long.parseLong(p[1]),
+                            p.length > 2 ? Double.parseDouble(p[2]) : LearningRateSchedule.StepSchedule.DEFAULT_GAMMA);
+                }
+                case "exp" -> {
+                    arity(p, 2, 2);
+                    yield LearningRateSchedule.exponential(lr, Double.parseDouble(p[1]));
+                }
+                case "cosine" -> {
+                    arity(p, 1, 3);
+                    yield LearningRateSchedule.warmupCosine(lr, p.length > 1 ? Long.parseLong(p[1]) : 0, steps,
+                            p.length > 2 ? Double.parseDouble(p[2]) : 0);
+                }
+                case "plateau" -> {
+                    arity(p, 1, 3);
+                    ReduceLrOnPlateau.Builder b = ReduceLrOnPlateau.Config.builder(lr);
+                    if (p.length > 1) {
+                        b.factor(Double.parseDouble(p[1]));
+                    }
+                    if (p.length > 2) {
+                        b.patience(Integer.parseInt(p[2]));
+                    }
+                    yield LearningRateSchedule.reduceOnPlateau(b.build());
+                }
+                default -> throw new IllegalArgumentException("unknown schedule '" + p[0] + "'");
+            };
+        } catch (IllegalArgumentException e) { // includes NumberFormatException and the schedules' own checks
+            throw new CommandLine.ParameterException(this.spec.commandLine(), "--schedule '" + spec + "' is not valid (" + e.getMessage() + "): use constant, step:SIZE[:GAMMA], "
+                            + "exp:GAMMA, cosine[:WARMUP[:MIN_LR]] or plateau[:FACTOR[:PATIENCE]]");
+        }
+    }
+
+    private static void arity(String[] parts, int min, int max) {
+        if (parts.length < min || parts.length > max) {
+            throw new IllegalArgumentException(parts[0] + " takes " + (min - 1) + (max > min ? " to " + (max - 1) : "")
+                    + " values");
         }
     }
 
@@ -553,6 +609,7 @@ final class TrainCommand implements Callable<Integer> {
         oneOf(level, "--level", "char", "word");
         oneOf(activation, "--activation", "tanh", "relu", "sigmoid");
         oneOf(cell, "--cell", "rnn", "lstm", "gru");
+        parseSchedule(schedule, 1.0, 100); // the syntax, before any data is read
         if (!"rnn".equals(cell) && !"tanh".equals(activation)) {
             throw new CommandLine.ParameterException(cl, "--activation applies to the Elman cell only; LSTM and GRU use "
                     + "their own sigmoid and tanh gates");
