@@ -1,10 +1,6 @@
 package org.rnn4j.io;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,15 +13,11 @@ import java.util.Set;
 import org.rnn4j.data.ColumnStats;
 import org.rnn4j.data.LabelSet;
 import org.rnn4j.data.Seq2SeqDataset;
-import org.rnn4j.data.TokenLevel;
 import org.rnn4j.data.Vocabulary;
-import org.rnn4j.matrix.Activation;
-import org.rnn4j.model.CellType;
 import org.rnn4j.model.Seq2Seq;
 import org.rnn4j.model.Seq2SeqConfig;
 import org.rnn4j.model.SequenceModel;
 import org.rnn4j.model.SequenceModelConfig;
-import org.rnn4j.model.SequenceShape;
 import org.rnn4j.model.SequenceTask;
 import org.rnn4j.model.StepDecoder;
 import org.rnn4j.nn.Parameter;
@@ -63,7 +55,6 @@ public final class TaskModelFile {
     /** The task id of encoder-decoders (the others are {@link SequenceTask#id()}). */
     public static final String SEQ2SEQ = "seq2seq";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> SEQUENCE_PREFIXES = List.of(SequenceModel.EMBEDDING_PREFIX, "rnn.",
             SequenceModel.HEAD_PREFIX);
     private static final List<String> SEQ2SEQ_PREFIXES = List.of(Seq2Seq.ENCODER_PREFIX, Seq2Seq.DECODER_PREFIX);
@@ -177,20 +168,20 @@ public final class TaskModelFile {
         meta.put(KEY_TASK, contents.task());
         List<Parameter> parameters;
         if (contents instanceof SequenceContents s) {
-            meta.put(ModelFile.KEY_CONFIG, configJson(s.model().config()));
+            meta.put(ModelFile.KEY_CONFIG, TaskMetadata.configJson(s.model().config()));
             if (s.vocabulary() != null) {
                 meta.put(ModelFile.KEY_VOCAB, ModelFile.vocabJson(s.vocabulary()));
             }
             if (s.labels() != null) {
-                meta.put(KEY_LABELS, JSON.valueToTree(s.labels().names()).toString());
+                meta.put(KEY_LABELS, TaskMetadata.labelsJson(s.labels()));
             }
             if (s.forecast() != null) {
-                meta.put(KEY_FORECAST, forecastJson(s.forecast()));
+                meta.put(KEY_FORECAST, TaskMetadata.forecastJson(s.forecast()));
             }
             parameters = s.model().parameters();
         } else {
             Seq2SeqContents s = (Seq2SeqContents) contents;
-            meta.put(ModelFile.KEY_CONFIG, configJson(s.model().config()));
+            meta.put(ModelFile.KEY_CONFIG, TaskMetadata.configJson(s.model().config()));
             meta.put(KEY_SOURCE_VOCAB, ModelFile.vocabJson(s.sourceVocabulary()));
             meta.put(KEY_TARGET_VOCAB, ModelFile.vocabJson(s.targetVocabulary()));
             parameters = s.model().parameters();
@@ -229,18 +220,20 @@ public final class TaskModelFile {
                     + "a sequence task: use it with rnn4j sample or rnn4j eval");
         }
         try {
+            JsonNode config = TaskMetadata.object(src, ModelFile.KEY_CONFIG, meta);
             if (task.equals(SEQ2SEQ)) {
-                Seq2Seq model = new Seq2Seq(seq2seqConfig(src, object(src, ModelFile.KEY_CONFIG, meta)));
-                Vocabulary source = vocabulary(src, KEY_SOURCE_VOCAB, meta);
-                Vocabulary target = vocabulary(src, KEY_TARGET_VOCAB, meta);
+                Seq2Seq model = new Seq2Seq(TaskMetadata.seq2seqConfig(src, config));
+                Vocabulary source = TaskMetadata.vocabulary(src, KEY_SOURCE_VOCAB, meta);
+                Vocabulary target = TaskMetadata.vocabulary(src, KEY_TARGET_VOCAB, meta);
                 readTensors(st, model.parameters(), SEQ2SEQ_PREFIXES, meta);
                 return new Seq2SeqContents(model, source, target, meta);
             }
-            SequenceTask t = sequenceTask(src, task);
-            SequenceModel model = new SequenceModel(sequenceConfig(src, t, object(src, ModelFile.KEY_CONFIG, meta)));
-            Vocabulary vocab = meta.containsKey(ModelFile.KEY_VOCAB) ? vocabulary(src, ModelFile.KEY_VOCAB, meta) : null;
-            LabelSet labels = meta.containsKey(KEY_LABELS) ? labels(src, meta.get(KEY_LABELS)) : null;
-            Forecast forecast = meta.containsKey(KEY_FORECAST) ? forecast(src, object(src, KEY_FORECAST, meta)) : null;
+            SequenceModel model = new SequenceModel(TaskMetadata.sequenceConfig(src, sequenceTask(src, task), config));
+            Vocabulary vocab = meta.containsKey(ModelFile.KEY_VOCAB)
+                    ? TaskMetadata.vocabulary(src, ModelFile.KEY_VOCAB, meta) : null;
+            LabelSet labels = meta.containsKey(KEY_LABELS) ? TaskMetadata.labels(src, meta.get(KEY_LABELS)) : null;
+            Forecast forecast = meta.containsKey(KEY_FORECAST)
+                    ? TaskMetadata.forecast(src, TaskMetadata.object(src, KEY_FORECAST, meta)) : null;
             readTensors(st, model.parameters(), SEQUENCE_PREFIXES, meta);
             return new SequenceContents(model, vocab, labels, forecast, meta);
         } catch (IllegalArgumentException e) {
@@ -256,137 +249,6 @@ public final class TaskModelFile {
         }
         throw new ModelFileException(src, "metadata 'rnn4j.task' is '" + task + "'; rnn4j reads classify, tag, forecast "
                 + "and seq2seq models (was the file written by a newer rnn4j?)");
-    }
-
-    // ---------------------------------------------------------------- metadata as JSON
-
-    static String configJson(SequenceModelConfig c) {
-        ObjectNode o = JSON.createObjectNode();
-        o.put("task", c.task().id());
-        o.put("shape", c.shape().id());
-        o.put("cell", c.cell().id());
-        o.put("nonlinearity", c.nonlinearity().id());
-        o.put("vocab_size", c.vocabSize());
-        o.put("embedding_dim", c.embeddingDim());
-        o.put("feature_size", c.featureSize());
-        o.put("hidden_size", c.hiddenSize());
-        o.put("num_layers", c.numLayers());
-        o.put("dropout", c.dropout());
-        o.put("bidirectional", c.bidirectional());
-        o.put("learned_initial_state", c.learnedInitialState());
-        o.put("output_size", c.outputSize());
-        return o.toString();
-    }
-
-    static String configJson(Seq2SeqConfig c) {
-        ObjectNode o = JSON.createObjectNode();
-        o.put("cell", c.cell().id());
-        o.put("nonlinearity", c.nonlinearity().id());
-        o.put("source_vocab_size", c.sourceVocabSize());
-        o.put("target_vocab_size", c.targetVocabSize());
-        o.put("embedding_dim", c.embeddingDim());
-        o.put("hidden_size", c.hiddenSize());
-        o.put("num_layers", c.numLayers());
-        o.put("dropout", c.dropout());
-        return o.toString();
-    }
-
-    static String forecastJson(Forecast f) {
-        ObjectNode o = JSON.createObjectNode();
-        o.put("window", f.window());
-        ArrayNode columns = o.putArray("columns");
-        for (ColumnStats s : f.columns()) {
-            columns.addObject().put("name", s.column()).put("mean", s.mean()).put("std", s.std());
-        }
-        ArrayNode targets = o.putArray("targets");
-        f.targets().forEach(targets::add);
-        return o.toString();
-    }
-
-    private static SequenceModelConfig sequenceConfig(String src, SequenceTask task, JsonNode n)
-            throws ModelFileException {
-        String configured = text(src, n, "task", null);
-        if (!task.id().equals(configured)) {
-            throw new ModelFileException(src, "rnn4j.config says task '" + configured + "' but rnn4j.task is '"
-                    + task.id() + "'");
-        }
-        SequenceModelConfig.Builder b = SequenceModelConfig.builder(task)
-                .shape(SequenceShape.fromId(text(src, n, "shape", task.defaultShape().id())))
-                .cell(CellType.fromId(text(src, n, "cell", "rnn")))
-                .nonlinearity(Activation.fromId(text(src, n, "nonlinearity", "tanh")))
-                .vocabSize(integer(src, n, "vocab_size", 0)).embeddingDim(integer(src, n, "embedding_dim", 0))
-                .featureSize(integer(src, n, "feature_size", 0)).hiddenSize(integer(src, n, "hidden_size", -1))
-                .numLayers(integer(src, n, "num_layers", 1)).dropout(number(src, n, "dropout"))
-                .outputSize(integer(src, n, "output_size", -1));
-        if (flag(src, n, "bidirectional")) {
-            b.bidirectional();
-        }
-        if (flag(src, n, "learned_initial_state")) {
-            b.learnedInitialState();
-        }
-        return b.build();
-    }
-
-    private static Seq2SeqConfig seq2seqConfig(String src, JsonNode n) throws ModelFileException {
-        return Seq2SeqConfig.builder().cell(CellType.fromId(text(src, n, "cell", "rnn")))
-                .nonlinearity(Activation.fromId(text(src, n, "nonlinearity", "tanh")))
-                .sourceVocabSize(integer(src, n, "source_vocab_size", -1))
-                .targetVocabSize(integer(src, n, "target_vocab_size", -1))
-                .embeddingDim(integer(src, n, "embedding_dim", 0)).hiddenSize(integer(src, n, "hidden_size", -1))
-                .numLayers(integer(src, n, "num_layers", 1)).dropout(number(src, n, "dropout")).build();
-    }
-
-    private static Vocabulary vocabulary(String src, String key, Map<String, String> meta) throws ModelFileException {
-        JsonNode n = object(src, key, meta);
-        JsonNode tokens = n.get("tokens");
-        if (tokens == null || !tokens.isArray()) {
-            throw new ModelFileException(src, "metadata '" + key + "' has no 'tokens' array");
-        }
-        List<String> list = new ArrayList<>();
-        for (JsonNode t : tokens) {
-            if (!t.isTextual()) {
-                throw new ModelFileException(src, "metadata '" + key + "' token " + list.size() + " is not a string");
-            }
-            list.add(t.asText());
-        }
-        return Vocabulary.of(TokenLevel.fromJsonName(text(src, n, "level", "char")), list);
-    }
-
-    private static LabelSet labels(String src, String json) throws ModelFileException {
-        JsonNode n = parse(src, KEY_LABELS, json);
-        if (!n.isArray()) {
-            throw new ModelFileException(src, "metadata '" + KEY_LABELS + "' is not a JSON array of class names");
-        }
-        List<String> names = new ArrayList<>();
-        for (JsonNode v : n) {
-            if (!v.isTextual()) {
-                throw new ModelFileException(src, "metadata '" + KEY_LABELS + "' entry " + names.size()
-                        + " is not a string");
-            }
-            names.add(v.asText());
-        }
-        return LabelSet.of(names);
-    }
-
-    private static Forecast forecast(String src, JsonNode n) throws ModelFileException {
-        JsonNode columns = n.get("columns");
-        JsonNode targets = n.get("targets");
-        if (columns == null || !columns.isArray() || targets == null || !targets.isArray()) {
-            throw new ModelFileException(src, "metadata '" + KEY_FORECAST + "' needs 'columns' and 'targets' arrays");
-        }
-        List<ColumnStats> stats = new ArrayList<>();
-        for (JsonNode c : columns) {
-            if (!c.isObject() || !c.path("name").isTextual() || !c.path("mean").isNumber() || !c.path("std").isNumber()) {
-                throw new ModelFileException(src, "metadata '" + KEY_FORECAST + "' column " + stats.size()
-                        + " is not {\"name\": ..., \"mean\": ..., \"std\": ...}");
-            }
-            stats.add(new ColumnStats(c.get("name").asText(), c.get("mean").asDouble(), c.get("std").asDouble()));
-        }
-        List<String> names = new ArrayList<>();
-        for (JsonNode t : targets) {
-            names.add(t.asText());
-        }
-        return new Forecast(integer(src, n, "window", -1), stats, names);
     }
 
     // ---------------------------------------------------------------- tensors
@@ -425,81 +287,5 @@ public final class TaskModelFile {
             throw new ModelFileException(src, "holds tensors the config does not use: " + extra
                     + " (is rnn4j.config wrong, or was the file written by a newer rnn4j?)");
         }
-    }
-
-    // ---------------------------------------------------------------- JSON helpers
-
-    private static JsonNode object(String src, String key, Map<String, String> meta) throws ModelFileException {
-        JsonNode n = parse(src, key, meta.get(key));
-        if (!n.isObject()) {
-            throw new ModelFileException(src, "metadata '" + key + "' is not a JSON object");
-        }
-        return n;
-    }
-
-    private static JsonNode parse(String src, String key, String json) throws ModelFileException {
-        if (json == null) {
-            throw new ModelFileException(src, "metadata '" + key + "' is missing; this kind of model needs it");
-        }
-        try {
-            JsonNode n = JSON.readTree(json);
-            if (n == null) {
-                throw new ModelFileException(src, "metadata '" + key + "' is empty");
-            }
-            return n;
-        } catch (JsonProcessingException e) {
-            throw new ModelFileException(src, "metadata '" + key + "' is not valid JSON: " + e.getOriginalMessage(), e);
-        }
-    }
-
-    private static String text(String src, JsonNode n, String key, String def) throws ModelFileException {
-        JsonNode v = n.get(key);
-        if (v == null || v.isNull()) {
-            if (def == null) {
-                throw new ModelFileException(src, "metadata field '" + key + "' is missing");
-            }
-            return def;
-        }
-        if (!v.isTextual()) {
-            throw new ModelFileException(src, "metadata field '" + key + "' must be a string, got " + v);
-        }
-        return v.asText();
-    }
-
-    /** An integer, or {@code def} when absent; a negative {@code def} means required. */
-    private static int integer(String src, JsonNode n, String key, int def) throws ModelFileException {
-        JsonNode v = n.get(key);
-        if (v == null || v.isNull()) {
-            if (def < 0) {
-                throw new ModelFileException(src, "metadata field '" + key + "' is missing");
-            }
-            return def;
-        }
-        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-            throw new ModelFileException(src, "metadata field '" + key + "' must be an integer, got " + v);
-        }
-        return v.intValue();
-    }
-
-    private static float number(String src, JsonNode n, String key) throws ModelFileException {
-        JsonNode v = n.get(key);
-        if (v == null || v.isNull()) {
-            return 0f;
-        }
-        if (!v.isNumber()) {
-            throw new ModelFileException(src, "metadata field '" + key + "' must be a number, got " + v);
-        }
-        return v.floatValue();
-    }
-
-    private static boolean flag(String src, JsonNode n, String key) throws ModelFileException {
-        JsonNode v = n.get(key);
-        if (v == null || v.isNull()) {
-            return false;
-        }
-        if (!v.isBoolean()) {
-            throw new ModelFileException(src, "metadata field '" + key + "' must be true or false, got " + v);
-        }
-        return v.booleanValue();
     }
 }
