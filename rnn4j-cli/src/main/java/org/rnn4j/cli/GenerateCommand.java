@@ -16,12 +16,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Write a synthetic dataset for train --task, drawn from the seed:",
-                "  sign-of-sum    classify: numbers U(-1, 1); the label is 1 when their sum is positive (JSON lines)",
-                "  echo           tag: letters abcd; each is tagged with the letter --delay steps earlier (JSON lines)",
-                "  reverse        seq2seq: digit strings and their reversals (JSON lines)",
-                "  add            seq2seq: sums \"a+b\" and their results (JSON lines)",
-                "  mackey-glass   forecast: the chaotic Mackey-Glass series, tau 17, one column x (CSV)"})
+        description = {"Write a synthetic dataset for train --task, drawn from the seed.",
+                "KIND (JSON lines, or CSV for mackey-glass):",
+                "  sign-of-sum   classify: is the sum of 5..20 numbers positive?",
+                "  echo          tag: tag each letter with the one --delay steps earlier",
+                "  reverse       seq2seq: digit strings and their reversals",
+                "  add           seq2seq: sums \"a+b\" and their results",
+                "  mackey-glass  forecast: the chaotic Mackey-Glass series, one column x"})
 final class GenerateCommand implements Callable<Integer> {
     static final List<String> KINDS = List.of("sign-of-sum", "echo", "reverse", "add", "mackey-glass");
     /** The options that only some kinds read. */

@@ -25,7 +25,7 @@ final class TaskOptions {
 
     static {
         for (String lmOnly : List.of("--text", "--level", "--min-count", "--seq-len", "--tbptt", "--sample-length",
-                "--resume")) {
+                "--resume", "--schedule")) {
             APPLIES_TO.put(lmOnly, List.of(LM));
         }
         APPLIES_TO.put("--data", SEQUENCE_TASKS);

@@ -89,7 +89,8 @@ final class TaskTraining {
                     if (m.step() % 10 == 0 || m.step() == m.totalSteps()) {
                         writeLine(metrics, JSON.createObjectNode().put("type", "step").put("step", m.step())
                                 .put("epoch", m.epoch()).put("loss", m.loss()).put("grad_norm", m.gradNorm())
-                                .put("clipped", m.clipped()).put("timesteps_per_s", m.tokensPerSecond())
+                                .put("clipped", m.clipped()).put("clipped_fraction", m.clippedFraction())
+                                .put("lr", m.learningRate()).put("timesteps_per_s", m.tokensPerSecond())
                                 .put("elapsed_s", m.elapsedSeconds()).toString());
                     }
                 }

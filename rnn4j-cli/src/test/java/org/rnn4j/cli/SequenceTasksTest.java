@@ -189,6 +189,8 @@ class SequenceTasksTest {
                 + "--task forecast");
         train("classify", sign, "x", "--seq-len", "10").assertUsageError("train", "--seq-len does not apply to --task "
                 + "classify", "--task lm");
+        train("tag", echo, "x", "--schedule", "cosine").assertUsageError("train", "--schedule does not apply to --task "
+                + "tag", "--task lm");
         Cli.run("train", "--task", "classify", "--text", sign.toString()).assertUsageError("train",
                 "--text does not apply to --task classify", "--data FILE");
         Cli.run("train", "--data", sign.toString()).assertUsageError("train", "--data does not apply to --task lm",
