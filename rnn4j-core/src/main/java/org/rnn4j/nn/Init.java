@@ -95,7 +95,8 @@ public final class Init {
             }
             norm = Math.sqrt(norm);
             for (int j = 0; j < n; j++) {
-                m.set(i, j, (float) (gain * q[i][j] / norm));
+                q[i][j] /= norm; // later rows are projected on this one: it must have unit length
+                m.set(i, j, (float) (gain * q[i][j]));
             }
         }
     }
