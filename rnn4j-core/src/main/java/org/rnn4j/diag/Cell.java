@@ -30,6 +30,7 @@ abstract class Cell {
     final double[] wHh;   // (G·H, H)
     final double[] bIh;   // (G·H)
     final double[] bHh;   // (G·H)
+    private final double[] wHhT; // (H, G·H) W_hhᵀ: W_hh v as a sum of rows, which the JIT vectorises
 
     Cell(CellType type, RecurrentLayer layer) {
         this.type = type;
@@ -41,6 +42,28 @@ abstract class Cell {
         this.wHh = Vectors.copy(ps.get(1).value);
         this.bIh = Vectors.copy(ps.get(2).value);
         this.bHh = Vectors.copy(ps.get(3).value);
+        int gh = wHh.length / hiddenSize;
+        this.wHhT = new double[wHh.length];
+        for (int r = 0; r < gh; r++) {
+            for (int c = 0; c < hiddenSize; c++) {
+                wHhT[c * gh + r] = wHh[r * hiddenSize + c];
+            }
+        }
+    }
+
+    /** out (G·H) += W_hh v, reading the first H entries of v: the recurrent product of every Jacobian-vector product. */
+    final void recurrentTimes(double[] v, double[] out) {
+        int gh = out.length;
+        for (int c = 0; c < hiddenSize; c++) {
+            double vc = v[c];
+            if (vc == 0) {
+                continue;
+            }
+            int base = c * gh;
+            for (int r = 0; r < gh; r++) {
+                out[r] += wHhT[base + r] * vc;
+            }
+        }
     }
 
     /** The double-precision twin of a layer; a bidirectional layer must be split into its directions first. */

@@ -44,7 +44,7 @@ final class ElmanCell extends Cell {
     @Override
     void jvp(CellStep s, double[] v, double[] out) {
         Arrays.fill(out, 0);
-        Vectors.mulAdd(wHh, 0, hiddenSize, hiddenSize, v, out, 0); // W_hh v
+        recurrentTimes(v, out);                                    // W_hh v
         for (int k = 0; k < hiddenSize; k++) {
             out[k] *= s.gates[k];                                  // diag(f'(a)) · …
         }

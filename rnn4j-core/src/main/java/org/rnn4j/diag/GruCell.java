@@ -47,7 +47,7 @@ final class GruCell extends Cell {
         int hs = hiddenSize;
         double[] gt = s.gates;
         double[] dah = new double[3 * hs];
-        Vectors.mulAdd(wHh, 0, 3 * hs, hs, v, dah, 0);       // W_hh dh_{t−1}
+        recurrentTimes(v, dah);                          // W_hh dh_{t−1}
         for (int k = 0; k < hs; k++) {
             double r = gt[k], z = gt[hs + k], n = gt[2 * hs + k], hn = gt[3 * hs + k];
             double dr = r * (1 - r) * dah[k];

@@ -57,7 +57,7 @@ final class LstmCell extends Cell {
         int hs = hiddenSize;
         double[] gt = s.gates;
         double[] da = new double[4 * hs];
-        Vectors.mulAdd(wHh, 0, 4 * hs, hs, v, da, 0);       // da = W_hh dh_{t−1}
+        recurrentTimes(v, da);                              // da = W_hh dh_{t−1}
         for (int k = 0; k < hs; k++) {
             double i = gt[k], f = gt[hs + k], g = gt[2 * hs + k], o = gt[3 * hs + k], tc = gt[4 * hs + k];
             double di = i * (1 - i) * da[k];

@@ -72,7 +72,7 @@ class JacobianNormsTest {
         RecurrentStack stack = DiagFixtures.stack(kind, 2, D, H, 1.2f, rng);
         Matrix x = DiagFixtures.uniform(steps * B, D, 1f, rng);
         StackProbe probe = StackProbe.builder(stack).input(x, steps, B).lengths(new int[] {12, 9}).build();
-        JacobianNorms.Options one = JacobianNorms.Options.DEFAULT.withMaxLag(8).withMaxSequences(1);
+        JacobianNorms.Options one = JacobianNorms.Options.DEFAULT.withMaxLag(8).withMaxSequences(1).withIterations(500, 1e-12);
         List<JacobianNorms.LayerJacobians> layers = JacobianNorms.measure(probe, one);
         assertEquals(2, layers.size());
         for (int l = 0; l < 2; l++) {
