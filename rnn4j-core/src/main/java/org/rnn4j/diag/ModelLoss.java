@@ -35,7 +35,7 @@ final class ModelLoss {
         }
         double[] table = c.embeddingDim() > 0 ? Vectors.copy(model.parameter("embedding.weight").value) : null;
         int d = c.inputSize();
-        int[] lengths = StackProbe.filled(batch, steps);
+        int[] lengths = ProbeInputs.filled(batch, steps);
         double[][][] x = new double[batch][steps][];
         for (int b = 0; b < batch; b++) {
             for (int t = 0; t < steps; t++) {
@@ -43,7 +43,7 @@ final class ModelLoss {
             }
         }
         RecurrentState s0 = state == null ? model.newState(batch) : state;
-        StackProbe probe = new StackProbe(StackProbe.cells(model.rnn()), x, StackProbe.perLayer(s0, model.rnn(), batch),
+        StackProbe probe = new StackProbe(ProbeInputs.cells(model.rnn()), x, ProbeInputs.perLayer(s0, model.rnn(), batch),
                 steps, lengths);
         if (targets != null) {
             Head head = new Head(model.parameter("decoder.weight"), model.parameter("decoder.bias"));
@@ -100,8 +100,8 @@ final class ModelLoss {
                 }
             }
         }
-        StackProbe probe = new StackProbe(StackProbe.cells(model.rnn()), x,
-                StackProbe.perLayer(model.rnn().newState(bs), model.rnn(), bs), steps, lengths);
+        StackProbe probe = new StackProbe(ProbeInputs.cells(model.rnn()), x,
+                ProbeInputs.perLayer(model.rnn().newState(bs), model.rnn(), bs), steps, lengths);
         boolean classes = c.task().isClassification();
         int[] classTargets = batch.classTargets();
         Matrix valueTargets = batch.valueTargets();

@@ -357,7 +357,7 @@ public final class StackProbe {
             }
             int d = stack.layer(0).inputSize();
             input.requireShape(steps * batch, d, "probe input (T·B × D) with T=" + steps + ", B=" + batch);
-            int[] len = lengths == null ? filled(batch, steps) : lengths;
+            int[] len = lengths == null ? ProbeInputs.filled(batch, steps) : lengths;
             if (len.length != batch) {
                 throw new IllegalArgumentException(len.length + " lengths given for a batch of " + batch);
             }
@@ -371,63 +371,17 @@ public final class StackProbe {
                         + " loss reads no output)");
             }
             RecurrentState s0 = initialState == null ? stack.newState(batch) : initialState;
-            StackProbe probe = new StackProbe(cells(stack), rowsOf(input, steps, batch, len), perLayer(s0, stack, batch),
+            StackProbe probe = new StackProbe(ProbeInputs.cells(stack), ProbeInputs.rows(input, steps, batch, len),
+                    ProbeInputs.perLayer(s0, stack, batch),
                     steps, len);
             if (outputGradient != null) {
                 int h = stack.outputSize();
                 outputGradient.requireShape(steps * batch, h, "output gradient (T·B × H)");
-                double[][][] dOut = rowsOf(outputGradient, steps, batch, len);
-                double[][][] dFinal = finalGradient == null ? null : perLayer(finalGradient, stack, batch);
+                double[][][] dOut = ProbeInputs.rows(outputGradient, steps, batch, len);
+                double[][][] dFinal = finalGradient == null ? null : ProbeInputs.perLayer(finalGradient, stack, batch);
                 probe.attachLoss(loss, dOut, dFinal);
             }
             return probe;
         }
-    }
-
-    static Cell[] cells(RecurrentStack stack) {
-        Cell[] cells = new Cell[stack.numLayers()];
-        for (int l = 0; l < cells.length; l++) {
-            cells[l] = Cell.of(stack.layer(l));
-        }
-        return cells;
-    }
-
-    /** [b][t] rows of a time-major (T·B × C) matrix, for t &lt; len_b. */
-    static double[][][] rowsOf(Matrix m, int steps, int batch, int[] lengths) {
-        double[][][] r = new double[batch][][];
-        for (int b = 0; b < batch; b++) {
-            r[b] = new double[lengths[b]][m.cols];
-            for (int t = 0; t < lengths[b]; t++) {
-                for (int c = 0; c < m.cols; c++) {
-                    r[b][t][c] = m.get(t * batch + b, c);
-                }
-            }
-        }
-        return r;
-    }
-
-    /** [layer][b] (S) rows of a state. */
-    static double[][][] perLayer(RecurrentState s, RecurrentStack stack, int batch) {
-        if (s.numLayers() != stack.numLayers()) {
-            throw new IllegalArgumentException("state has " + s.numLayers() + " layers but the stack has " + stack.numLayers());
-        }
-        double[][][] r = new double[s.numLayers()][batch][];
-        for (int l = 0; l < r.length; l++) {
-            Matrix m = s.layer(l);
-            m.requireShape(batch, stack.layer(l).stateSize(), "state of layer " + l);
-            for (int b = 0; b < batch; b++) {
-                r[l][b] = new double[m.cols];
-                for (int c = 0; c < m.cols; c++) {
-                    r[l][b][c] = m.get(b, c);
-                }
-            }
-        }
-        return r;
-    }
-
-    static int[] filled(int n, int v) {
-        int[] a = new int[n];
-        Arrays.fill(a, v);
-        return a;
     }
 }

@@ -56,7 +56,7 @@ class StackProbeTest {
         RecurrentState dFinal = DiagFixtures.randomState(stack, B, 1f, rng);
 
         StackProbe probe = StackProbe.builder(stack).input(x, T, B).initialState(s0).outputGradient(dOut)
-                .finalStateGradient(dFinal).lengths(lengths == null ? StackProbe.filled(B, T) : lengths).build();
+                .finalStateGradient(dFinal).lengths(lengths == null ? ProbeInputs.filled(B, T) : lengths).build();
 
         RecurrentState state = s0.copy();
         stack.forward(x, T, B, state, null, lengths);
