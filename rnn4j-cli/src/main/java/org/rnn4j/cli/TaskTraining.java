@@ -81,7 +81,7 @@ final class TaskTraining {
         Path last = dir.resolve("last.safetensors");
         SupervisedTrainer.Result result;
         try (BufferedWriter metrics = Files.newBufferedWriter(dir.resolve("metrics.jsonl"), StandardCharsets.UTF_8);
-             TrainCommand.Progress progress = new TrainCommand.Progress(err, steps)) {
+             Progress progress = new Progress(err, steps)) {
             SupervisedTrainer.Listener listener = new SupervisedTrainer.Listener() {
                 @Override
                 public void onStep(TrainingListener.StepMetrics m) {

@@ -17,9 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.rnn4j.data.Corpus;
 import org.rnn4j.data.EmbeddedReber;
 import org.rnn4j.data.ForecastDataset;
@@ -36,11 +33,9 @@ import org.rnn4j.model.ModelConfig;
 import org.rnn4j.nn.Init;
 import org.rnn4j.sample.Sampler;
 import org.rnn4j.sample.SamplingOptions;
-import org.rnn4j.optim.LearningRateSchedule;
 import org.rnn4j.optim.Optimizer;
 import org.rnn4j.optim.OptimizerSettings;
 import org.rnn4j.optim.Optimizers;
-import org.rnn4j.optim.ReduceLrOnPlateau;
 import org.rnn4j.train.Baselines;
 import org.rnn4j.train.CheckpointFile;
 import org.rnn4j.train.Trainer;
@@ -402,7 +397,7 @@ final class TrainCommand implements Callable<Integer> {
                 }
             };
             trainer[0] = new Trainer(model, batches, corpus.validation(), tc, opt, rng.split("dropout"), listener);
-            trainer[0].setSchedule(parseSchedule(schedule, opt.learningRate(), steps));
+            trainer[0].setSchedule(ScheduleSpec.parse(spec.commandLine(), schedule, opt.learningRate(), steps));
             if (resumed != null) {
                 trainer[0].restore(resumed.training());
             }
@@ -459,55 +454,6 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (!c.model().vocabulary().equals(vocab)) {
             throw new IllegalArgumentException("the checkpoint's vocabulary differs from the text's: was the text changed?");
-        }
-    }
-
-    /** The schedule of --schedule for a run of {@code steps} updates starting at {@code lr}. */
-    private LearningRateSchedule parseSchedule(String spec, double lr, long steps) {
-        String[] p = spec.trim().split(":", -1);
-        try {
-            return switch (p[0]) {
-                case "constant" -> {
-                    arity(p, 1, 1);
-                    yield null;
-                }
-                case "step" -> {
-                    arity(p, 2, 3);
-                    yield LearningRateSchedule.step(lr, Long.parseLong(p[1]),
-                            p.length > 2 ? Double.parseDouble(p[2]) : LearningRateSchedule.StepSchedule.DEFAULT_GAMMA);
-                }
-                case "exp" -> {
-                    arity(p, 2, 2);
-                    yield LearningRateSchedule.exponential(lr, Double.parseDouble(p[1]));
-                }
-                case "cosine" -> {
-                    arity(p, 1, 3);
-                    yield LearningRateSchedule.warmupCosine(lr, p.length > 1 ? Long.parseLong(p[1]) : 0, steps,
-                            p.length > 2 ? Double.parseDouble(p[2]) : 0);
-                }
-                case "plateau" -> {
-                    arity(p, 1, 3);
-                    ReduceLrOnPlateau.Builder b = ReduceLrOnPlateau.Config.builder(lr);
-                    if (p.length > 1) {
-                        b.factor(Double.parseDouble(p[1]));
-                    }
-                    if (p.length > 2) {
-                        b.patience(Integer.parseInt(p[2]));
-                    }
-                    yield LearningRateSchedule.reduceOnPlateau(b.build());
-                }
-                default -> throw new IllegalArgumentException("unknown schedule '" + p[0] + "'");
-            };
-        } catch (IllegalArgumentException e) { // includes NumberFormatException and the schedules' own checks
-            throw new CommandLine.ParameterException(this.spec.commandLine(), "--schedule '" + spec + "' is not valid (" + e.getMessage() + "): use constant, step:SIZE[:GAMMA], "
-                            + "exp:GAMMA, cosine[:WARMUP[:MIN_LR]] or plateau[:FACTOR[:PATIENCE]]");
-        }
-    }
-
-    private static void arity(String[] parts, int min, int max) {
-        if (parts.length < min || parts.length > max) {
-            throw new IllegalArgumentException(parts[0] + " takes " + (min - 1) + (max > min ? " to " + (max - 1) : "")
-                    + " values");
         }
     }
 
@@ -609,7 +555,7 @@ final class TrainCommand implements Callable<Integer> {
         oneOf(level, "--level", "char", "word");
         oneOf(activation, "--activation", "tanh", "relu", "sigmoid");
         oneOf(cell, "--cell", "rnn", "lstm", "gru");
-        parseSchedule(schedule, 1.0, 100); // the syntax, before any data is read
+        ScheduleSpec.parse(cl, schedule, 1.0, 100); // the syntax, before any data is read
         if (!"rnn".equals(cell) && !"tanh".equals(activation)) {
             throw new CommandLine.ParameterException(cl, "--activation applies to the Elman cell only; LSTM and GRU use "
                     + "their own sigmoid and tanh gates");
@@ -693,44 +639,5 @@ final class TrainCommand implements Callable<Integer> {
     private static String oneLine(String s) {
         String t = s.replace("\n", "\\n");
         return t.length() > 80 ? t.substring(0, 80) + "..." : t;
-    }
-
-    /** A progress bar on an interactive terminal; plain lines otherwise. */
-    static final class Progress implements AutoCloseable {
-        private final PrintWriter err;
-        private final ProgressBar bar;
-
-        Progress(PrintWriter err, long steps) {
-            this.err = err;
-            this.bar = System.console() == null ? null : new ProgressBarBuilder().setTaskName("train")
-                    .setInitialMax(steps).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250)
-                    .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build();
-        }
-
-        void step(TrainingListener.StepMetrics m) {
-            if (bar != null) {
-                bar.stepTo(m.step());
-                bar.setExtraMessage(String.format(" loss %.3f | %.0f tok/s", m.loss(), m.tokensPerSecond()));
-            } else if (m.step() % 100 == 0) {
-                err.printf("step %d/%d  loss %.4f  |g| %.3g  %.0f tok/s  ETA %.0f s%n", m.step(), m.totalSteps(), m.loss(),
-                        m.gradNorm(), m.tokensPerSecond(), m.etaSeconds());
-                err.flush();
-            }
-        }
-
-        void message(String line) {
-            if (bar != null) {
-                System.err.print("\r\033[K");
-            }
-            err.println(line);
-            err.flush();
-        }
-
-        @Override
-        public void close() {
-            if (bar != null) {
-                bar.close();
-            }
-        }
     }
 }
