@@ -230,6 +230,11 @@ public final class Trainer {
             throw new IllegalArgumentException("the checkpoint keeps " + c.history() + " steps of history but this run "
                     + "back-propagates only " + (config.backpropSteps() - config.seqLen()) + " steps before each window");
         }
+        if (c.history() < 0 || c.historyTokens().length != (long) c.history() * config.batch()) {
+            throw new IllegalArgumentException("the checkpoint holds " + c.historyTokens().length + " history tokens but "
+                    + c.history() + " steps of history for B=" + config.batch() + " need "
+                    + (long) c.history() * config.batch() + " (a damaged checkpoint, or another batch size?)");
+        }
         for (int k = 0; k < state.numLayers(); k++) {
             float[] v = c.stateLayers()[k];
             if (v.length != state.layer(k).size()) {
