@@ -404,7 +404,7 @@ final class TrainCommand implements Callable<Integer> {
             try {
                 result = trainer[0].run();
             } catch (TrainingDivergedException e) {
-                throw new TrainingDivergedException(e, divergenceHint(dir));
+                throw new TrainingDivergedException(e, divergenceHint(dir, tc.learningRate()));
             }
         }
         save(last, model, vocab, provenance, result.steps(), result.lastValidLoss());
@@ -479,13 +479,12 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** What to try after a divergence, from the values of this run. */
-    private String divergenceHint(Path dir) {
+    /** What to try after a divergence, from the values of this run ({@code rate}: the optimizer's, before any schedule). */
+    private String divergenceHint(Path dir, float rate) {
         String clip = clipNorm > 0 ? "a smaller --clip-norm than " + clipNorm : "--clip-norm " + TrainingConfig.DEFAULT_CLIP_NORM;
         String saved = Files.exists(dir.resolve("best.safetensors"))
                 ? "; the best model so far is in " + dir.resolve("best.safetensors") : "";
-        float now = lr != null ? lr : TrainingConfig.DEFAULT_LEARNING_RATE;
-        return "try --lr " + now / 10 + " (now " + now + ") or " + clip + saved;
+        return "try --lr " + rate / 10 + " (now " + rate + ") or " + clip + saved;
     }
 
     /** Refuses an --out that is a file, or that holds an earlier run's models unless --force. */
