@@ -37,6 +37,7 @@ public final class BidirectionalLayer implements RecurrentLayer {
     private int steps;
     private int batch;
     private boolean forwardDone;
+    private boolean backwardDone;
 
     public BidirectionalLayer(RecurrentLayer forward, RecurrentLayer reverse) {
         if (forward.inputSize() != reverse.inputSize() || forward.hiddenSize() != reverse.hiddenSize()
@@ -103,6 +104,7 @@ public final class BidirectionalLayer implements RecurrentLayer {
         finalState = buf.matrix("final", batch, 2 * s);
         joinColumns(forward.finalState(), reverse.finalState(), finalState);
         forwardDone = true;
+        backwardDone = false;
         return y;
     }
 
@@ -153,12 +155,16 @@ public final class BidirectionalLayer implements RecurrentLayer {
         Kernels.addInPlace(dX, dXf);
         dState0 = buf.matrix("dState0", batch, 2 * s);
         joinColumns(forward.initialStateGradient(), reverse.initialStateGradient(), dState0);
+        backwardDone = true;
         return dX;
     }
 
     @Override
     public Matrix initialStateGradient() {
-        requireForward("initialStateGradient()");
+        if (!backwardDone) {
+            throw new IllegalStateException("initialStateGradient() called before backward(): run forward and"
+                    + " backward on a batch first");
+        }
         return dState0;
     }
 

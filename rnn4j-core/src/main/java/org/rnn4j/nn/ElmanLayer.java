@@ -50,6 +50,7 @@ public final class ElmanLayer implements RecurrentLayer {
     private int steps;
     private int batch;
     private boolean forwardDone;
+    private boolean backwardDone;
 
     /**
      * @param namePrefix prefix of the parameter names, e.g. {@code "rnn."}
@@ -123,6 +124,7 @@ public final class ElmanLayer implements RecurrentLayer {
             prev = ht;
         }
         forwardDone = true;
+        backwardDone = false;
         return h;
     }
 
@@ -189,12 +191,16 @@ public final class ElmanLayer implements RecurrentLayer {
         Kernels.sumRowsAdd(dA, biasIh.grad);
         Kernels.sumRowsAdd(dA, biasHh.grad);
         Kernels.mul(dA, weightIh.value, dX); // dx = da · W_ih
+        backwardDone = true;
         return dX;
     }
 
     @Override
     public Matrix initialStateGradient() {
-        requireForward("initialStateGradient()");
+        if (!backwardDone) {
+            throw new IllegalStateException("initialStateGradient() called before backward(): run forward and"
+                    + " backward on a batch first");
+        }
         return carry;
     }
 
