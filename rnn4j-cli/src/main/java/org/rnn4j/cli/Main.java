@@ -11,8 +11,8 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "rnn4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Recurrent neural networks on the JVM: train, sample and evaluate RNN, LSTM and GRU language models, "
                 + "and classifiers, taggers, encoder-decoders and forecasters.",
-        subcommands = {TrainCommand.class, SampleCommand.class, EvalCommand.class, PredictCommand.class,
-                GenerateCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, SampleCommand.class, EvalCommand.class, DiagnoseCommand.class,
+                PredictCommand.class, GenerateCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILURE = 1;
