@@ -38,8 +38,9 @@ public final class Evaluator {
         int len = tokens.length / b; // each stream scores len − 1 tokens; the remainder goes to the last
         int last = tokens.length - len * (b - 1);
         RecurrentState state = model.newState(b);
-        int[] x = new int[window * b];
-        int[] y = new int[window * b];
+        int steps = Math.min(window, last - 1); // the longest forward; a window may be longer than the text
+        int[] x = new int[steps * b];
+        int[] y = new int[steps * b];
         double sum = 0;
         long count = 0;
         for (int start = 0; start < last - 1; start += window) {

@@ -85,8 +85,10 @@ public final class Trainer {
         this.listener = listener;
         model.setDropoutRng(dropoutRng);
         this.state = model.newState(config.batch());
-        this.x = new int[config.backpropSteps() * config.batch()];
-        this.y = new int[config.backpropSteps() * config.batch()];
+        // a combined window never reaches past its epoch's start, so it holds at most min(k2, L) steps
+        int maxSteps = Math.min(config.backpropSteps(), batches.streamLength());
+        this.x = new int[maxSteps * config.batch()];
+        this.y = new int[maxSteps * config.batch()];
     }
 
     /** The outcome: the last and best validation losses and the steps taken. */
@@ -234,6 +236,10 @@ public final class Trainer {
             throw new IllegalArgumentException("the checkpoint holds " + c.historyTokens().length + " history tokens but "
                     + c.history() + " steps of history for B=" + config.batch() + " need "
                     + (long) c.history() * config.batch() + " (a damaged checkpoint, or another batch size?)");
+        }
+        if (c.historyTokens().length > x.length) {
+            throw new IllegalArgumentException("the checkpoint keeps " + c.history() + " steps of history but the streams"
+                    + " of this text hold only " + batches.streamLength() + " steps (another text?)");
         }
         for (int k = 0; k < state.numLayers(); k++) {
             float[] v = c.stateLayers()[k];

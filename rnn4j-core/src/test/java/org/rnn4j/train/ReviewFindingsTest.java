@@ -52,4 +52,27 @@ class ReviewFindingsTest {
         assertTrue(few.getMessage().contains("11 history tokens"), few.getMessage());
         assertThrows(IllegalArgumentException.class, () -> trainer().restore(withHistoryTokens(c, tooMany)));
     }
+
+    /**
+     * A window longer than the text is legal (the batcher cuts it to the stream length, and the CLI only
+     * notes it), but the Trainer sized its token buffers k2·B and the Evaluator window·streams: a --seq-len
+     * of 1.5e9 with B = 2 overflowed int into NegativeArraySizeException, and a merely large one allocated
+     * buffers far beyond the text at every evaluation.
+     */
+    @Test
+    void windowsLongerThanTheTextNeedBuffersNoLongerThanTheText() {
+        LanguageModel m = LanguageModel.create(ModelConfig.builder().vocabSize(4).embeddingDim(3).hiddenSize(5).build(),
+                Init.RecurrentInit.PYTORCH, new Rng(1));
+        int[] d = new int[200];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = i % 4;
+        }
+        int huge = 1_500_000_000;
+        Evaluator.Result a = Evaluator.evaluate(m, d, 2, 1000);
+        Evaluator.Result b = Evaluator.evaluate(m, d, 2, huge);
+        org.junit.jupiter.api.Assertions.assertEquals(a.loss(), b.loss(), 1e-9);
+        TrainingConfig tc = TrainingConfig.builder().steps(2).seqLen(huge).batch(2).evalEvery(100).build();
+        new Trainer(m, new TbpttBatcher(d, 2, huge), d, tc, new Sgd(m.parameters(), 0.05f), new Rng(2),
+                new TrainingListener() { }).run();
+    }
 }
