@@ -9,8 +9,8 @@ import picocli.CommandLine.ScopeType;
 
 /** The {@code rnn4j} command: exit 0 on success, 1 on a failure (bad file, diverged training), 2 on a usage error. */
 @Command(name = "rnn4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Recurrent neural networks on the JVM: train, sample and evaluate RNN, LSTM and GRU language models, "
-                + "and classifiers, taggers, encoder-decoders and forecasters.",
+        description = "Recurrent neural networks on the JVM: train, sample, evaluate and diagnose RNN, LSTM and GRU "
+                + "language models, and classifiers, taggers, encoder-decoders and forecasters.",
         subcommands = {TrainCommand.class, SampleCommand.class, EvalCommand.class, DiagnoseCommand.class,
                 PredictCommand.class, GenerateCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
@@ -27,7 +27,7 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "a command is required: train, sample, eval, predict or generate");
+                "a command is required: train, sample, eval, predict, generate or diagnose");
     }
 
     public static void main(String[] args) {

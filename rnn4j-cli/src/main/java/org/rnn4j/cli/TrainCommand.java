@@ -241,6 +241,17 @@ final class TrainCommand implements Callable<Integer> {
         }
         List<String> args = new ArrayList<>();
         new ObjectMapper().readTree(argsJson).forEach(a -> args.add(a.asText()));
+        // The run's length as given now replaces the recorded one, so a second --resume continues from here.
+        for (String changed : List.of("--steps", "--epochs", "--time-limit")) {
+            if (cl.getParseResult().hasMatchedOption(changed)) {
+                removeOption(args, changed);
+                args.add(changed);
+                args.add(cl.getParseResult().matchedOption(changed).stringValues().get(0));
+                if (!changed.equals("--time-limit")) { // --steps and --epochs exclude each other
+                    removeOption(args, changed.equals("--steps") ? "--epochs" : "--steps");
+                }
+            }
+        }
         TrainCommand original = new TrainCommand();
         CommandLine origCl = new CommandLine(original);
         origCl.setOut(cl.getOut());
@@ -256,6 +267,22 @@ final class TrainCommand implements Callable<Integer> {
         original.json = json;
         original.out = dir;
         return original.train(c);
+    }
+
+    /** Removes "NAME VALUE" and "NAME=VALUE" from recorded arguments. */
+    private static void removeOption(List<String> args, String name) {
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i).equals(name)) {
+                args.remove(i);
+                if (i < args.size()) {
+                    args.remove(i);
+                }
+                i--;
+            } else if (args.get(i).startsWith(name + "=")) {
+                args.remove(i);
+                i--;
+            }
+        }
     }
 
     private Integer train(CheckpointFile.Contents resumed) throws IOException {
@@ -425,8 +452,9 @@ final class TrainCommand implements Callable<Integer> {
             reberValid = reberValidity(model, vocab, sampleRng);
             outw.printf("embedded Reber strings sampled: %.1f%% are valid%n", 100 * reberValid);
         }
-        outw.printf("%d tokens in %.1f s (%.0f tokens/s); models in %s%n", result.tokensSeen(), result.seconds(),
-                result.tokensSeen() / result.seconds(), dir);
+        long tokensBefore = resumed == null ? 0 : resumed.training().tokens();
+        outw.printf("%d tokens in %.1f s (%.0f tokens/s); models in %s%n", result.tokensSeen() - tokensBefore,
+                result.seconds(), (result.tokensSeen() - tokensBefore) / result.seconds(), dir);
         if (json) {
             ObjectNode o = mapper.createObjectNode().put("valid_loss", result.lastValidLoss())
                     .put("best_valid_loss", result.bestValidLoss()).put("best_step", result.bestStep())

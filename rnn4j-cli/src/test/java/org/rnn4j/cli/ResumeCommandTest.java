@@ -49,6 +49,24 @@ class ResumeCommandTest {
     }
 
     @Test
+    void resumingTwiceKeepsTheLatestLengthAndStaysBitIdentical() throws IOException {
+        Path text = Cli.text(dir, "t.txt", "the cat sat on the mat. ", 20);
+        assertEquals(Main.EXIT_OK, Cli.run(args(text, dir.resolve("straight"), 30)).exit());
+        assertEquals(Main.EXIT_OK, Cli.run(args(text, dir.resolve("split"), 10)).exit());
+        String split = dir.resolve("split").toString();
+        assertEquals(Main.EXIT_OK, Cli.run("train", "--resume", split, "--steps", "22").exit());
+        Cli.Run again = Cli.run("train", "--resume", split); // no --steps: the last one given (22) holds
+        assertEquals(Main.EXIT_OK, again.exit(), again.transcript());
+        assertTrue(again.err().contains("resuming at step 22 of 22"), again.transcript());
+        assertEquals(Main.EXIT_OK, Cli.run("train", "--resume", split, "--steps", "30").exit());
+        SafeTensorsFile a = SafeTensors.read(dir.resolve("straight/last.safetensors"));
+        SafeTensorsFile b = SafeTensors.read(dir.resolve("split/last.safetensors"));
+        for (TensorData t : a.tensors()) {
+            assertArrayEquals(t.bytes(), b.tensor(t.name()).bytes(), t.name());
+        }
+    }
+
+    @Test
     void resumeRefusesChangedOptionsAndMissingCheckpoints() throws IOException {
         Path text = Cli.text(dir, "t.txt", "abcabcabd ", 20);
         Cli.run("train", "--resume", dir.resolve("nothing").toString())

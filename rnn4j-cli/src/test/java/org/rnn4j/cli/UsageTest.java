@@ -21,7 +21,7 @@ class UsageTest {
     @Test
     void noSubcommand() {
         Cli.Run r = Cli.run();
-        r.assertUsageError("", "a command is required", "train, sample, eval, predict or generate");
+        r.assertUsageError("", "a command is required", "train, sample, eval, predict, generate or diagnose");
         r.assertContainsAll(r.err(), "Commands:", "train", "sample", "eval");
     }
 
