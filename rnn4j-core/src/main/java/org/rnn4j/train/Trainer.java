@@ -242,15 +242,26 @@ public final class Trainer {
                     + " of this text hold only " + batches.streamLength() + " steps (another text?)");
         }
         for (int k = 0; k < state.numLayers(); k++) {
-            float[] v = c.stateLayers()[k];
-            if (v.length != state.layer(k).size()) {
-                throw new IllegalArgumentException("the checkpoint's state of layer " + k + " has " + v.length
-                        + " values, the model's has " + state.layer(k).size() + " (another batch size or model?)");
+            if (c.stateLayers()[k].length != state.layer(k).size()) {
+                throw new IllegalArgumentException("the checkpoint's state of layer " + k + " has "
+                        + c.stateLayers()[k].length + " values, the model's has " + state.layer(k).size()
+                        + " (another batch size or model?)");
             }
+        }
+        if (c.window() < 0 || c.window() >= batches.windowsPerEpoch() || c.epoch() < 0) {
+            throw new IllegalArgumentException("the checkpoint's data position (epoch " + c.epoch() + ", window "
+                    + c.window() + ") does not exist for this text, batch and window (" + batches.windowsPerEpoch()
+                    + " windows per epoch): another text or settings?");
+        }
+        // Everything is checked before anything changes (the optimizer checks its whole state before it
+        // imports any of it), so a rejected checkpoint leaves this trainer as it was.
+        optimizer.importState(c.optimizerState());
+        batches.seek(new TbpttBatcher.Position(c.epoch(), c.window()));
+        for (int k = 0; k < state.numLayers(); k++) {
+            float[] v = c.stateLayers()[k];
             System.arraycopy(v, 0, state.layer(k).data, state.layer(k).offset, v.length);
         }
         state.setInitial(c.stateInitial());
-        batches.seek(new TbpttBatcher.Position(c.epoch(), c.window()));
         System.arraycopy(c.historyTokens(), 0, x, 0, c.historyTokens().length);
         history = c.history();
         step = c.step();
@@ -263,7 +274,6 @@ public final class Trainer {
         lastValid = c.lastValidLoss();
         lossLimit = c.lossLimit();
         dropoutRng.setState(c.dropoutRngState());
-        optimizer.importState(c.optimizerState());
         if (schedule instanceof ReduceLrOnPlateau p && c.scheduleState().length == 4) {
             double[] v = c.scheduleState();
             p.restore(new ReduceLrOnPlateau.State(v[0], v[1], (int) v[2], (int) v[3]));

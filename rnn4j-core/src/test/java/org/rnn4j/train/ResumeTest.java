@@ -116,6 +116,27 @@ class ResumeTest {
     }
 
     @Test
+    void aRejectedCheckpointLeavesTheTrainerAsItWas() {
+        Function<LanguageModel, Optimizer> adam = m -> org.rnn4j.optim.Optimizers.create("adam", m.parameters(),
+                org.rnn4j.optim.OptimizerSettings.DEFAULTS);
+        LanguageModel m = model();
+        Trainer done = trainer(m, 5, adam);
+        done.run();
+        TrainingCheckpoint good = done.checkpoint();
+        java.util.Map<String, float[]> broken = new java.util.LinkedHashMap<>(good.optimizerState());
+        broken.remove(broken.keySet().iterator().next());
+        TrainingCheckpoint bad = new TrainingCheckpoint(good.step(), good.epoch(), good.window(), good.stateLayers(),
+                good.stateInitial(), good.historyTokens(), good.history(), good.tokens(), good.clippedSteps(),
+                good.trainSum(), good.trainCount(), good.bestValidLoss(), good.bestStep(), good.lastValidLoss(),
+                good.lossLimit(), good.dropoutRngState(), broken, good.scheduleState());
+        Trainer fresh = trainer(model(), 10, adam);
+        assertThrows(IllegalArgumentException.class, () -> fresh.restore(bad));
+        assertEquals(0, fresh.step(), "nothing restored");
+        assertEquals(0, fresh.checkpoint().history());
+        assertEquals(0, fresh.checkpoint().window());
+    }
+
+    @Test
     void aCheckpointIsAlsoAModelFileAndAModelFileIsNotACheckpoint() throws IOException {
         LanguageModel m = model();
         Trainer t = trainer(m, 3, mm -> new Sgd(mm.parameters(), 0.05f));
