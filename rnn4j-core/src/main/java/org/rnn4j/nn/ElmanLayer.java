@@ -181,16 +181,8 @@ public final class ElmanLayer implements RecurrentLayer {
             }
             Kernels.mul(dASteps[t], weightHh.value, carry); // dh_{t-1} = da_t · W_hh
         }
-        // Weight gradients, one product each over all steps.
-        Kernels.mulTransAAdd(dA, x, weightIh.grad);                   // dW_ih += daᵀ x
-        Kernels.mulTransAAdd(dASteps[0], state0, weightHh.grad);       // dW_hh += da_0ᵀ h_{-1}
-        if (steps > 1) {
-            int rest = (steps - 1) * batch;
-            Kernels.mulTransAAdd(dA.rows(batch, rest), h.rows(0, rest), weightHh.grad); // + Σ_{t≥1} da_tᵀ h_{t-1}
-        }
-        Kernels.sumRowsAdd(dA, biasIh.grad);
-        Kernels.sumRowsAdd(dA, biasHh.grad);
-        Kernels.mul(dA, weightIh.value, dX); // dx = da · W_ih
+        // Weight, bias and input gradients, one product each over all steps.
+        RecurrentGradients.accumulate(dA, dA, x, state0, h, steps, batch, weightIh, weightHh, biasIh, biasHh, dX);
         backwardDone = true;
         return dX;
     }

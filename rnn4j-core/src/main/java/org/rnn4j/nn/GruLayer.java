@@ -236,16 +236,8 @@ public final class GruLayer implements RecurrentLayer {
             // ah = W_hh hPrev  =>  dhPrev += dAh · W_hh
             Kernels.mulAdd(dAhSteps[t], weightHh.value, dh);
         }
-        // Weight gradients, one product each over all steps.
-        Kernels.mulTransAAdd(dAx, x, weightIh.grad);              // dW_ih += dAxᵀ x
-        Kernels.mulTransAAdd(dAhSteps[0], h0, weightHh.grad);     // dW_hh += dAh_0ᵀ h_{-1}
-        if (steps > 1) {
-            int rest = (steps - 1) * batch;
-            Kernels.mulTransAAdd(dAh.rows(batch, rest), h.rows(0, rest), weightHh.grad); // + Σ_{t≥1} dAh_tᵀ h_{t-1}
-        }
-        Kernels.sumRowsAdd(dAx, biasIh.grad);
-        Kernels.sumRowsAdd(dAh, biasHh.grad);
-        Kernels.mul(dAx, weightIh.value, dX); // dx = dAx · W_ih
+        // Weight, bias and input gradients, one product each over all steps (input side dAx, hidden side dAh).
+        RecurrentGradients.accumulate(dAx, dAh, x, h0, h, steps, batch, weightIh, weightHh, biasIh, biasHh, dX);
         backwardDone = true;
         return dX;
     }

@@ -266,16 +266,8 @@ public final class LstmLayer implements RecurrentLayer {
             // a = ... + W_hh hPrev  =>  dhPrev = da · W_hh
             Kernels.mul(dGateSteps[t], weightHh.value, dh);
         }
-        // Weight gradients, one product each over all steps.
-        Kernels.mulTransAAdd(dGates, x, weightIh.grad);            // dW_ih += daᵀ x
-        Kernels.mulTransAAdd(dGateSteps[0], h0, weightHh.grad);    // dW_hh += da_0ᵀ h_{-1}
-        if (steps > 1) {
-            int rest = (steps - 1) * batch;
-            Kernels.mulTransAAdd(dGates.rows(batch, rest), h.rows(0, rest), weightHh.grad); // + Σ_{t≥1} da_tᵀ h_{t-1}
-        }
-        Kernels.sumRowsAdd(dGates, biasIh.grad);
-        Kernels.sumRowsAdd(dGates, biasHh.grad);
-        Kernels.mul(dGates, weightIh.value, dX); // dx = da · W_ih
+        // Weight, bias and input gradients, one product each over all steps.
+        RecurrentGradients.accumulate(dGates, dGates, x, h0, h, steps, batch, weightIh, weightHh, biasIh, biasHh, dX);
         joinState(dh, dc, dState0);
         backwardDone = true;
         return dX;
