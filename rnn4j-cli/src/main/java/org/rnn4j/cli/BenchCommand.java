@@ -1,0 +1,319 @@
+package org.rnn4j.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.rnn4j.io.ModelFile;
+import org.rnn4j.matrix.Kernels;
+import org.rnn4j.matrix.Rng;
+import org.rnn4j.model.CellType;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The benchmark of issue 6, the grid of the PyTorch peer benchmark {@code bench_rnn.py} run with rnn4j:
+ * training throughput (one SGD step on T tokens of B random streams) for every cell × layers × H × B,
+ * step-by-step sampling latency at batch 1 for every cell × layers × H, and optionally the heap that
+ * a long training step needs. Same model, timing protocol ({@link BenchTiming}), FLOP count
+ * ({@link BenchModel#trainGflop}) and JSON field names as bench_rnn.py, so the two can be joined.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Measure training throughput and sampling latency on the grid of the PyTorch peer benchmark "
+                + "(bench_rnn.py): Embedding(65, H) -> cell (H, H, L layers) -> Linear(H, 65) -> cross-entropy, "
+                + "T random tokens, SGD with lr 0.01.",
+                "Training: one step is zero-grad + forward + loss + backward + update; the median of 5 repeats "
+                        + "(3 if a step takes over 3 s) of enough steps to last 0.3 s. Sampling: batch 1, one token at "
+                        + "a time (embedding -> cell -> linear -> softmax -> draw), 50 warm-up steps, median of 5 "
+                        + "repeats of 200.",
+                "FLOP per training step: 3 x [L x 2*B*T*(H+H)*G*H + 2*B*T*H*65], G = 4 LSTM, 3 GRU, 1 RNN."})
+final class BenchCommand implements Callable<Integer> {
+    static final List<String> DEFAULT_CELLS = List.of("lstm", "gru", "rnn");
+    static final List<Integer> DEFAULT_HIDDEN = List.of(128, 512, 1024);
+    static final List<Integer> DEFAULT_BATCH = List.of(1, 32, 64);
+    static final List<Integer> DEFAULT_LAYERS = List.of(1, 2);
+    static final int DEFAULT_SEQ_LEN = 64;
+    /** fp32 FMA peak of one core of the project's build machine (issue 6). */
+    static final double DEFAULT_PEAK_GFLOPS = 133;
+    /** The shape of the memory report: a long sequence (issue 6). */
+    static final int MEMORY_SEQ_LEN = 1000;
+    static final int MEMORY_HIDDEN = 512;
+    static final int MEMORY_BATCH = 32;
+    private static final long SEED = TrainCommand.DEFAULT_SEED;
+    private static final double MB = 1e6;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--cells", split = ",", paramLabel = "CELL",
+            description = "Cells among lstm, gru, rnn (default: lstm,gru,rnn).")
+    List<String> cells;
+
+    @Option(names = "--hidden", split = ",", paramLabel = "H", description = "Hidden sizes (default: 128,512,1024).")
+    List<Integer> hidden;
+
+    @Option(names = "--batch", split = ",", paramLabel = "B", description = "Training batch sizes; sampling "
+            + "always runs at batch 1 (default: 1,32,64).")
+    List<Integer> batch;
+
+    @Option(names = "--layers", split = ",", paramLabel = "L", description = "Stacked layers (default: 1,2).")
+    List<Integer> layers;
+
+    @Option(names = "--seq-len", paramLabel = "T", description = "Steps per training sequence (default: ${DEFAULT-VALUE}).")
+    int seqLen = DEFAULT_SEQ_LEN;
+
+    @CommandLine.ArgGroup(exclusive = true)
+    Preset preset = new Preset();
+
+    static final class Preset {
+        @Option(names = "--quick", description = "Only LSTM, 1 layer, H=128, B=32 (bench_rnn.py --quick).")
+        boolean quick;
+
+        @Option(names = "--subset", description = "LSTM and RNN, 1 layer, H=128,512,1024, B=32,64 (bench_rnn.py "
+                + "--subset).")
+        boolean subset;
+    }
+
+    @Option(names = "--threads", paramLabel = "N", description = "Threads of the matrix kernels (default: the "
+            + "rnn4j.threads system property, else every processor).")
+    Integer threads;
+
+    @Option(names = "--peak-gflops", paramLabel = "X", description = "fp32 peak GFLOP/s of one thread, for the "
+            + "percent-of-peak column (default: ${DEFAULT-VALUE}).")
+    double peakGflops = DEFAULT_PEAK_GFLOPS;
+
+    @Option(names = "--no-train", description = "Skip the training throughput.")
+    boolean noTrain;
+
+    @Option(names = "--no-infer", description = "Skip the sampling latency.")
+    boolean noInfer;
+
+    @Option(names = "--memory", description = "Also report the heap of one training step at T=" + MEMORY_SEQ_LEN
+            + ", H=" + MEMORY_HIDDEN + ", B=" + MEMORY_BATCH + ", 1 layer, for each cell (MB = 10^6 bytes).")
+    boolean memory;
+
+    @Option(names = "--jit-warmup", paramLabel = "SECONDS", description = "Run each grid point this long before "
+            + "its timing starts, so that the JIT has compiled it; 0 gives bench_rnn.py's protocol exactly "
+            + "(default: ${DEFAULT-VALUE}).")
+    double jitWarmup = BenchTiming.JIT_WARMUP_SECONDS;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write every number to FILE as JSON "
+            + "(bench_rnn.py's field names).")
+    Path json;
+
+    // Hidden: smaller work for tests.
+    @Option(names = "--repeat-seconds", hidden = true)
+    double repeatSeconds = BenchTiming.REPEAT_SECONDS;
+
+    @Option(names = "--memory-seq-len", hidden = true)
+    int memorySeqLen = MEMORY_SEQ_LEN;
+
+    @Option(names = "--memory-hidden", hidden = true)
+    int memoryHidden = MEMORY_HIDDEN;
+
+    @Option(names = "--memory-batch", hidden = true)
+    int memoryBatch = MEMORY_BATCH;
+
+    /** The grid after the preset and the explicit options. */
+    record Grid(List<CellType> cells, List<Integer> layers, List<Integer> hidden, List<Integer> batch) {
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        Grid grid = validate();
+        // Before anything touches Kernels: its backends read the thread count when they load.
+        KernelThreads.Restore restore = threads == null ? () -> { } : KernelThreads.set(threads);
+        try {
+            return run(grid);
+        } finally {
+            restore.close(); // for callers in the same JVM (tests)
+        }
+    }
+
+    private Integer run(Grid grid) throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        int usedThreads = KernelThreads.current();
+        double peak = peakGflops * usedThreads;
+        ObjectNode root = JSON.createObjectNode();
+        ObjectNode meta = root.putObject("meta");
+        meta.put("rnn4j", ModelFile.libraryVersion()).put("backend", Kernels.backend().name())
+                .put("threads", usedThreads).put("java", System.getProperty("java.version"))
+                .put("vm", System.getProperty("java.vm.name")).put("os_arch", System.getProperty("os.arch"))
+                .put("available_processors", Runtime.getRuntime().availableProcessors())
+                .put("peak_gflops_per_thread", peakGflops).put("jit_warmup_s", jitWarmup).put("seq", seqLen)
+                .put("vocab", BenchModel.VOCAB)
+                .put("date", OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        out.printf(Locale.ROOT, "# rnn4j %s, kernels %s, %d thread(s), Java %s; peak %.0f GFLOP/s (%.0f per thread); "
+                        + "T=%d, V=%d%n", ModelFile.libraryVersion(), Kernels.backend().name(), usedThreads,
+                System.getProperty("java.version"), peak, peakGflops, seqLen, BenchModel.VOCAB);
+        out.flush();
+        int total = (noTrain ? 0 : grid.cells.size() * grid.layers.size() * grid.hidden.size() * grid.batch.size())
+                + (noInfer ? 0 : grid.cells.size() * grid.layers.size() * grid.hidden.size())
+                + (memory ? grid.cells.size() : 0);
+        int done = 0;
+        ArrayNode train = root.putArray("train");
+        if (!noTrain) {
+            for (CellType cell : grid.cells) {
+                for (int l : grid.layers) {
+                    for (int h : grid.hidden) {
+                        for (int b : grid.batch) {
+                            train.add(trainPoint(out, ++done, total, cell, l, h, b, peak));
+                        }
+                    }
+                }
+            }
+        }
+        ArrayNode infer = root.putArray("infer");
+        if (!noInfer) {
+            for (CellType cell : grid.cells) {
+                for (int l : grid.layers) {
+                    for (int h : grid.hidden) {
+                        infer.add(inferPoint(out, ++done, total, cell, l, h));
+                    }
+                }
+            }
+        }
+        if (memory) {
+            ArrayNode mem = root.putArray("memory");
+            for (CellType cell : grid.cells) {
+                mem.add(memoryPoint(out, ++done, total, cell));
+            }
+        }
+        if (json != null) {
+            Files.writeString(json, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
+            out.println("# wrote " + json);
+        }
+        out.flush();
+        return Main.EXIT_OK;
+    }
+
+    private ObjectNode trainPoint(PrintWriter out, int done, int total, CellType cell, int l, int h, int b, double peak) {
+        BenchModel.Training training = new BenchModel.Training(cell, l, h, b, seqLen, new Rng(SEED));
+        BenchTiming.Times t = BenchTiming.training(training::step, repeatSeconds, jitWarmup);
+        double gflop = BenchModel.trainGflop(cell, l, h, b, seqLen);
+        double tokens = (double) b * seqLen;
+        double gflops = gflop / t.median();
+        out.printf(Locale.ROOT, "%s train %-4s L=%d H=%4d B=%2d  step %9.2f ms [%9.2f..%9.2f]  tok/s %9.0f  "
+                        + "GFLOP/s %6.1f  %5.1f%% of peak%n", counter(done, total), cell, l, h, b, t.median() * 1e3,
+                t.min() * 1e3, t.max() * 1e3, tokens / t.median(), gflops, 100 * gflops / peak);
+        out.flush();
+        ObjectNode r = JSON.createObjectNode();
+        r.put("cell", cell.name()).put("layers", l).put("hidden", h).put("batch", b).put("seq", seqLen)
+                .put("step_s_median", t.median()).put("step_s_min", t.min()).put("step_s_max", t.max())
+                .put("reps", t.repeats()).put("steps_per_rep", t.stepsPerRepeat()).put("first_step_s", t.first())
+                .put("tok_s_median", tokens / t.median()).put("tok_s_min", tokens / t.max())
+                .put("tok_s_max", tokens / t.min()).put("gflops_median", gflops).put("gflop_per_step", gflop)
+                .put("percent_of_peak", 100 * gflops / peak);
+        return r;
+    }
+
+    private ObjectNode inferPoint(PrintWriter out, int done, int total, CellType cell, int l, int h) {
+        BenchModel.Sampling sampling = new BenchModel.Sampling(cell, l, h, new Rng(SEED));
+        BenchTiming.Times t = BenchTiming.sampling(sampling::generate, jitWarmup);
+        out.printf(Locale.ROOT, "%s infer %-4s L=%d H=%4d B=1  %9.1f us/token [%9.1f..%9.1f]%n", counter(done, total),
+                cell, l, h, t.median() * 1e6, t.min() * 1e6, t.max() * 1e6);
+        out.flush();
+        ObjectNode r = JSON.createObjectNode();
+        r.put("cell", cell.name()).put("layers", l).put("hidden", h).put("step_us_median", t.median() * 1e6)
+                .put("step_us_min", t.min() * 1e6).put("step_us_max", t.max() * 1e6)
+                .put("nsteps", t.stepsPerRepeat()).put("reps", t.repeats()).put("first_us", t.first() * 1e6);
+        return r;
+    }
+
+    private ObjectNode memoryPoint(PrintWriter out, int done, int total, CellType cell) {
+        int t = memorySeqLen;
+        int h = memoryHidden;
+        int b = memoryBatch;
+        HeapProbe.Usage u = HeapProbe.measure(() -> {
+            BenchModel.Training training = new BenchModel.Training(cell, 1, h, b, t, new Rng(SEED));
+            training.step();
+            return training;
+        });
+        double activations = BenchModel.activationBytes(cell, 1, h, b, t) / MB;
+        out.printf(Locale.ROOT, "%s memory %-4s L=1 T=%d H=%d B=%d  peak heap %.1f MB (before %.1f, after %.1f); "
+                        + "stored activations (analytic) %.1f MB%n", counter(done, total), cell, t, h, b, u.peak() / MB,
+                u.before() / MB, u.retained() / MB, activations);
+        out.flush();
+        ObjectNode r = JSON.createObjectNode();
+        r.put("cell", cell.name()).put("layers", 1).put("hidden", h).put("batch", b).put("seq", t)
+                .put("peak_heap_mb", u.peak() / MB).put("heap_before_mb", u.before() / MB)
+                .put("heap_after_mb", u.retained() / MB).put("activations_mb", activations);
+        return r;
+    }
+
+    private static String counter(int done, int total) {
+        int width = Integer.toString(total).length();
+        return String.format(Locale.ROOT, "[%" + width + "d/%d]", done, total);
+    }
+
+    /** Checks the options and resolves the grid; package-private for tests. */
+    Grid validate() {
+        CommandLine cl = spec.commandLine();
+        List<String> cellIds = pick(cells, DEFAULT_CELLS, List.of("lstm"), List.of("lstm", "rnn"));
+        List<CellType> cellTypes = new ArrayList<>();
+        for (String id : cellIds) {
+            String c = id.trim().toLowerCase(Locale.ROOT);
+            if (!List.of("lstm", "gru", "rnn").contains(c)) {
+                throw new CommandLine.ParameterException(cl, "--cells: '" + id + "' is not one of lstm, gru, rnn");
+            }
+            cellTypes.add(CellType.fromId(c));
+        }
+        Grid g = new Grid(cellTypes, positive("--layers", pick(layers, DEFAULT_LAYERS, List.of(1), List.of(1))),
+                positive("--hidden", pick(hidden, DEFAULT_HIDDEN, List.of(128), DEFAULT_HIDDEN)),
+                positive("--batch", pick(batch, DEFAULT_BATCH, List.of(32), List.of(32, 64))));
+        positive("--seq-len", List.of(seqLen));
+        if (threads != null && threads < 1) {
+            throw new CommandLine.ParameterException(cl, "--threads must be at least 1, got " + threads);
+        }
+        if (!(peakGflops > 0) || Double.isInfinite(peakGflops)) {
+            throw new CommandLine.ParameterException(cl, "--peak-gflops must be positive, got " + peakGflops);
+        }
+        if (noTrain && noInfer && !memory) {
+            throw new CommandLine.ParameterException(cl, "--no-train and --no-infer leave nothing to measure: "
+                    + "drop one, or add --memory");
+        }
+        if (!(jitWarmup >= 0) || Double.isInfinite(jitWarmup)) {
+            throw new CommandLine.ParameterException(cl, "--jit-warmup must be 0 or more seconds, got " + jitWarmup);
+        }
+        if (!(repeatSeconds >= 0)) {
+            throw new CommandLine.ParameterException(cl, "--repeat-seconds must be non-negative, got " + repeatSeconds);
+        }
+        positive("--memory-seq-len", List.of(memorySeqLen));
+        positive("--memory-hidden", List.of(memoryHidden));
+        positive("--memory-batch", List.of(memoryBatch));
+        if (json != null && Files.isDirectory(json)) {
+            throw new CommandLine.ParameterException(cl, "--json " + json + " is a directory; give a file name");
+        }
+        return g;
+    }
+
+    /** The explicit option, else the preset's value. */
+    private <T> List<T> pick(List<T> given, List<T> full, List<T> quick, List<T> subset) {
+        if (given != null) {
+            return given;
+        }
+        return preset.quick ? quick : preset.subset ? subset : full;
+    }
+
+    private List<Integer> positive(String option, List<Integer> values) {
+        for (int v : values) {
+            if (v < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), option + " must be a positive integer, got "
+                        + v);
+            }
+        }
+        return values;
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+}

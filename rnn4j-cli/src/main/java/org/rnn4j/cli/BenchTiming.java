@@ -1,0 +1,110 @@
+package org.rnn4j.cli;
+
+import java.util.Arrays;
+import java.util.function.IntToDoubleFunction;
+
+/**
+ * The timing protocol of the PyTorch peer benchmark ({@code bench_rnn.py}), so that both sides are
+ * measured alike.
+ * <ul>
+ *   <li>Training: time one step; take n = max(1, ⌊0.3 s / first⌋) steps per repeat, so that a repeat
+ *       lasts at least 0.3 s; run min(n, 3) more steps as warm-up; then 5 repeats of n steps (3 if the
+ *       first step took over 3 s). Each repeat gives the mean time of its steps.</li>
+ *   <li>Sampling: generate 50 tokens as warm-up, then 5 repeats of 200 tokens, each from a fresh state.</li>
+ * </ul>
+ * The median of the repeats is the result; the minimum and maximum show the spread.
+ *
+ * <p>One addition for the JVM: before the protocol starts, the step (or generation) runs for a fixed
+ * time, {@value #JIT_WARMUP_SECONDS} s by default, so that the JIT has compiled it. Until then the
+ * Vector API kernels run in the interpreter, tens of times slower; PyTorch's kernels are compiled ahead
+ * of time and need no such phase. With a warm-up of 0 the protocol is bench_rnn.py's exactly.
+ */
+final class BenchTiming {
+    static final double REPEAT_SECONDS = 0.3;
+    static final int MAX_WARMUP_STEPS = 3;
+    static final int REPEATS = 5;
+    static final int SLOW_REPEATS = 3;
+    static final double SLOW_STEP_SECONDS = 3.0;
+    static final int SAMPLE_WARMUP = 50;
+    static final int SAMPLE_STEPS = 200;
+    static final int SAMPLE_REPEATS = 5;
+    static final double JIT_WARMUP_SECONDS = 2.0;
+
+    /** Every step's result is added here, so that the JIT cannot drop the work. */
+    private static double sink;
+
+    private BenchTiming() {
+    }
+
+    /** Seconds per step of each repeat, in the order measured, and of the protocol's first step. */
+    record Times(double[] seconds, int stepsPerRepeat, double first) {
+        double median() {
+            double[] s = seconds.clone();
+            Arrays.sort(s);
+            int n = s.length;
+            return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+        }
+
+        double min() {
+            return Arrays.stream(seconds).min().orElseThrow();
+        }
+
+        double max() {
+            return Arrays.stream(seconds).max().orElseThrow();
+        }
+
+        int repeats() {
+            return seconds.length;
+        }
+    }
+
+    /** Something to time; its result goes into a sink, so that no work is dead. */
+    interface Step {
+        double run();
+    }
+
+    /** The training protocol, with repeats of at least {@code repeatSeconds} (0.3 in bench_rnn.py). */
+    static Times training(Step step, double repeatSeconds, double jitWarmupSeconds) {
+        jitWarmup(() -> sink += step.run(), jitWarmupSeconds);
+        long t0 = System.nanoTime();
+        sink += step.run();
+        double first = (System.nanoTime() - t0) / 1e9;
+        int n = (int) Math.max(1, Math.floor(repeatSeconds / Math.max(first, 1e-6)));
+        for (int i = 0; i < Math.min(n, MAX_WARMUP_STEPS); i++) {
+            sink += step.run();
+        }
+        int reps = first < SLOW_STEP_SECONDS ? REPEATS : SLOW_REPEATS;
+        double[] times = new double[reps];
+        for (int r = 0; r < reps; r++) {
+            long start = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                sink += step.run();
+            }
+            times[r] = (System.nanoTime() - start) / 1e9 / n;
+        }
+        return new Times(times, n, first);
+    }
+
+    /** The sampling protocol; {@code generate.applyAsDouble(n)} runs n network steps and n draws. */
+    static Times sampling(IntToDoubleFunction generate, double jitWarmupSeconds) {
+        jitWarmup(() -> sink += generate.applyAsDouble(SAMPLE_WARMUP), jitWarmupSeconds);
+        long t0 = System.nanoTime();
+        sink += generate.applyAsDouble(SAMPLE_WARMUP);
+        double first = (System.nanoTime() - t0) / 1e9 / SAMPLE_WARMUP;
+        double[] times = new double[SAMPLE_REPEATS];
+        for (int r = 0; r < SAMPLE_REPEATS; r++) {
+            long start = System.nanoTime();
+            sink += generate.applyAsDouble(SAMPLE_STEPS);
+            times[r] = (System.nanoTime() - start) / 1e9 / SAMPLE_STEPS;
+        }
+        return new Times(times, SAMPLE_STEPS, first);
+    }
+
+    /** Runs {@code work} until {@code seconds} have passed (not at all for 0). */
+    private static void jitWarmup(Runnable work, double seconds) {
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        while (seconds > 0 && System.nanoTime() < end) {
+            work.run();
+        }
+    }
+}
