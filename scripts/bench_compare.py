@@ -85,7 +85,7 @@ def check_torch(python, env):
     return r.stdout.strip()
 
 
-def load(path, who):
+def read_json(path, who):
     try:
         with open(path) as f:
             return json.load(f)
@@ -93,7 +93,8 @@ def load(path, who):
         raise Failure("%s wrote no readable JSON at %s: %s" % (who, path, e))
 
 
-def measure(args, json_dir):
+def measure(args, json_dir, run):
+    """Runs both benchmarks per thread count; notes the load average before each run in run["load"]."""
     rnn4j = os.path.join(ROOT, "rnn4j")
     torch_bench = os.path.normpath(os.path.join(ROOT, args.torch_bench))
     if not os.path.isfile(rnn4j):
@@ -110,14 +111,16 @@ def measure(args, json_dir):
         cmd = [rnn4j, "bench", "--threads", str(n), "--json", out, "--peak-gflops", str(args.peak_gflops)] + preset
         if n == args.threads[0] and not args.no_memory:
             cmd.append("--memory")
+        run["load"]["rnn4j %dT" % n] = os.getloadavg()[0]
         run_streaming(cmd + args.rnn4j_arg, cwd=ROOT, what="rnn4j bench (%d thread(s))" % n)
-        load(out, "rnn4j bench")
+        read_json(out, "rnn4j bench")
         out = os.path.join(json_dir, "torch_%dt.json" % n)
         env = dict(os.environ, **args.torch_env)
         env.update(OMP_NUM_THREADS=str(n), OPENBLAS_NUM_THREADS=str(n))
+        run["load"]["torch %dT" % n] = os.getloadavg()[0]
         run_streaming([args.python, torch_bench, "--threads", str(n), "--json", out] + preset, env=env, cwd=json_dir,
                       what="bench_rnn.py (%d thread(s))" % n)
-        load(out, "bench_rnn.py")
+        read_json(out, "bench_rnn.py")
 
 
 # ---------------------------------------------------------------- the tables
@@ -150,11 +153,11 @@ def blas_warning(openblas):
     return None
 
 
-def render(json_dir, threads, command, started=None, torch_env=None):
+def render(json_dir, threads, command, started=None, torch_env=None, loads=None):
     res = {}
     for n in threads:
-        res[n] = (load(os.path.join(json_dir, "rnn4j_%dt.json" % n), "rnn4j bench"),
-                  load(os.path.join(json_dir, "torch_%dt.json" % n), "bench_rnn.py"))
+        res[n] = (read_json(os.path.join(json_dir, "rnn4j_%dt.json" % n), "rnn4j bench"),
+                  read_json(os.path.join(json_dir, "torch_%dt.json" % n), "bench_rnn.py"))
     first = threads[0]
     rmeta, tmeta = res[first][0]["meta"], res[first][1]["meta"]
     peak = rmeta.get("peak_gflops_per_thread", 133)
@@ -171,6 +174,9 @@ def render(json_dir, threads, command, started=None, torch_env=None):
         lines.append("- **Warning:** " + warning)
     lines.append("- Machine: %d processors (%s), %s. Peak taken as %g GFLOP/s per thread." % (
         rmeta.get("available_processors", 0), cpu_name(), platform.platform(), peak))
+    if loads:
+        lines.append("- 1-minute load average just before each run (the machine has %d processors): %s." % (
+            rmeta.get("available_processors", 0), ", ".join("%s %.1f" % kv for kv in loads.items())))
     lines.append("- Each number is the median of 5 repeats (3 if a step takes over 3 s); both sides use bench_rnn.py's "
                  "model, timing protocol and FLOP count. Threads ran one count at a time, rnn4j then torch.")
     lines.append("")
@@ -343,18 +349,19 @@ def main():
     try:
         if args.render:
             json_dir = args.render
-            run = load(os.path.join(json_dir, RUN_FILE), "bench_compare.py") \
+            run = read_json(os.path.join(json_dir, RUN_FILE), "bench_compare.py") \
                 if os.path.isfile(os.path.join(json_dir, RUN_FILE)) else {}
         else:
             json_dir = args.json_dir or tempfile.mkdtemp(prefix="bench_compare-")
             os.makedirs(json_dir, exist_ok=True)
-            run = dict(command=command, torch_env=args.torch_env,
+            run = dict(command=command, torch_env=args.torch_env, load={},
                        started=datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"))
+            measure(args, os.path.abspath(json_dir), run)
             with open(os.path.join(json_dir, RUN_FILE), "w") as f:
                 json.dump(run, f, indent=1)
-            measure(args, os.path.abspath(json_dir))
             log("JSON files in %s" % json_dir)
-        table = render(json_dir, args.threads, run.get("command", command), run.get("started"), run.get("torch_env"))
+        table = render(json_dir, args.threads, run.get("command", command), run.get("started"), run.get("torch_env"),
+                       run.get("load"))
     except Failure as e:
         log("bench_compare: %s" % e)
         return 1
