@@ -35,7 +35,7 @@ import picocli.CommandLine.Option;
                 "Training: one step is zero-grad + forward + loss + backward + update; the median of 5 repeats "
                         + "(3 if a step takes over 3 s) of enough steps to last 0.3 s. Sampling: batch 1, one token at "
                         + "a time (embedding -> cell -> linear -> softmax -> draw), 50 warm-up steps, median of 5 "
-                        + "repeats of 200.",
+                        + "repeats of 200. Before its timing, each point runs for --jit-warmup seconds.",
                 "FLOP per training step: 3 x [L x 2*B*T*(H+H)*G*H + 2*B*T*H*65], G = 4 LSTM, 3 GRU, 1 RNN."})
 final class BenchCommand implements Callable<Integer> {
     static final List<String> DEFAULT_CELLS = List.of("lstm", "gru", "rnn");
