@@ -133,8 +133,11 @@ public final class Trainer {
             System.arraycopy(w.inputs(), 0, x, history * b, w.steps() * b);
             System.arraycopy(w.targets(), 0, y, history * b, w.steps() * b);
             Arrays.fill(y, 0, history * b, -1); // already scored by the window they came with
+            RecurrentState startState = listener.wantsWindow(step + 1) ? state.copy() : null;
             model.zeroGrad();
             SoftmaxCrossEntropy.Result r = model.forwardBackward(x, y, len, b, state, scale);
+            TrainingListener.Window seen = startState == null ? null : new TrainingListener.Window(step + 1, model,
+                    Arrays.copyOf(x, len * b), Arrays.copyOf(y, len * b), len, b, startState);
             if (k2 > k1) {
                 // The next combined window starts keep = min(k2 − k1, len) steps before the end of this one.
                 int keep = Math.min(k2 - k1, len);
@@ -147,6 +150,9 @@ public final class Trainer {
                 history = keep;
             }
             step++;
+            if (seen != null) {
+                listener.onWindow(seen);
+            }
             double loss = r.mean();
             double norm = config.clipNorm() > 0 ? Clipping.clipGlobalNorm(params, config.clipNorm())
                     : Clipping.globalNorm(params);

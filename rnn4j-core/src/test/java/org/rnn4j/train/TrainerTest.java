@@ -55,6 +55,44 @@ class TrainerTest {
     }
 
     @Test
+    void aListenerCanProbeTheModelOnTheWindowItWasTrainedOn() {
+        int[] tokens = patternTokens(2000);
+        LanguageModel m = model(3);
+        TrainingConfig tc = TrainingConfig.builder().steps(6).seqLen(10).batch(4).learningRate(0.05f).evalEvery(6)
+                .build();
+        List<Long> windows = new ArrayList<>();
+        double[] probed = new double[7];
+        double[] reported = new double[7];
+        double[] flowAtLag0 = new double[7];
+        new Trainer(m, new TbpttBatcher(tokens, 4, 10), tokens, tc, new TrainingListener() {
+            @Override
+            public boolean wantsWindow(long step) {
+                return step % 3 == 0;
+            }
+
+            @Override
+            public void onWindow(Window w) {
+                windows.add(w.step());
+                org.rnn4j.diag.StackProbe p = org.rnn4j.diag.StackProbe.of(w.model(), w.inputs(), w.targets(), w.steps(),
+                        w.batch(), w.initialState());
+                probed[(int) w.step()] = p.loss() / (w.steps() * w.batch());
+                flowAtLag0[(int) w.step()] = org.rnn4j.diag.GradientFlow.measure(p, 3).get(0).hiddenByLag().mean(0);
+            }
+
+            @Override
+            public void onStep(StepMetrics s) {
+                reported[(int) s.step()] = s.loss();
+            }
+        }).run();
+        assertEquals(List.of(3L, 6L), windows, "only the steps asked for");
+        for (int step : new int[] {3, 6}) {
+            assertEquals(reported[step], probed[step], 1e-4 * reported[step],
+                    "the probe sees the window and carried state the step trained on (step " + step + ")");
+            assertTrue(flowAtLag0[step] > 0);
+        }
+    }
+
+    @Test
     void sameSeedSameBits() {
         int[] tokens = patternTokens(1000);
         float[][] runs = new float[2][];
