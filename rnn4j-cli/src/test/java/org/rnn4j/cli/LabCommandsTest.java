@@ -111,4 +111,15 @@ class LabCommandsTest {
         Cli.run("diagnose", "--task", "latch", "--text", "t.txt").assertUsageError("diagnose", "--text");
         Cli.run("diagnose", "--task", "latch", "--cell", "tcn").assertUsageError("diagnose", "tcn");
     }
+
+    @Test
+    void trainTakesPascanusRemediesAsOptions() {
+        Cli.Run r = Cli.run("train", "--steps", "4", "--hidden", "8", "--seq-len", "10", "--batch", "4", "--eval-every", "4",
+                "--pascanu-alpha", "0.5", "--nonfinite", "shrink", "--out", dir.resolve("t").toString());
+        assertEquals(Main.EXIT_OK, r.exit(), r.transcript());
+        Cli.run("train", "--nonfinite", "ignore").assertUsageError("train", "--nonfinite", "ignore");
+        Cli.run("train", "--cell", "lstm", "--pascanu-alpha", "1").assertUsageError("train", "--pascanu-alpha",
+                "--cell rnn");
+        Cli.run("train", "--pascanu-alpha", "-1").assertUsageError("train", "--pascanu-alpha");
+    }
 }
