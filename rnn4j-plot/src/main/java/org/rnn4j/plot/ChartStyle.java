@@ -19,6 +19,8 @@ final class ChartStyle {
     static final int DEFAULT_WIDTH = 800;
     /** Default height in pixels. */
     static final int DEFAULT_HEIGHT = 500;
+    /** Pixels between the ticks of a linear x axis (XChart: at least). */
+    static final int X_TICK_SPACING = 90;
 
     /** Matplotlib's "tab10", the palette most readers already know; repeats after ten series. */
     private static final Color[] PALETTE = {
@@ -102,6 +104,7 @@ final class ChartStyle {
         s.setSeriesColors(PALETTE);
         s.setMarkerSize(MARKER_SIZE);
         s.setLocale(Locale.ROOT);
+        s.setXAxisTickMarkSpacingHint(X_TICK_SPACING); // XChart crowds the labels of an integer axis otherwise
         s.setXAxisLogarithmic(logX);
         s.setYAxisLogarithmic(logY);
     }

@@ -38,6 +38,11 @@ public final class LineChart implements Chart {
 
     /** A series with more drawable points than this is drawn without markers, which would hide the line. */
     public static final int MAX_MARKED_POINTS = 100;
+    /**
+     * A logarithmic y axis spanning more decades than this is drawn as log10(y) on a linear axis, titled
+     * "log10 of ..." (a vanishing gradient can span 80 decades, and one label per decade would overlap).
+     */
+    public static final int MAX_LOG_DECADES = 15;
 
     private final XChartOutput output;
 
@@ -161,9 +166,17 @@ public final class LineChart implements Chart {
             ChartStyle.checkSize(width, height);
             checkNames();
             List<double[][]> drawn = drawnPoints();
-            XYChart chart = new XYChartBuilder().width(width).height(height)
-                    .title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
-            ChartStyle.apply(chart.getStyler(), logX, logY);
+            boolean exponentY = logY && decades(range(drawn, 1)) > MAX_LOG_DECADES;
+            if (exponentY) { // XChart labels every decade: past a few dozen they pile up, so draw log10 y linearly
+                for (double[][] xy : drawn) {
+                    for (int k = 0; k < xy[1].length; k++) {
+                        xy[1][k] = Math.log10(xy[1][k]);
+                    }
+                }
+            }
+            XYChart chart = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle(xLabel)
+                    .yAxisTitle(exponentY ? "log10 of " + yLabel : yLabel).build();
+            ChartStyle.apply(chart.getStyler(), logX, logY && !exponentY);
             for (int i = 0; i < lines.size(); i++) {
                 Line line = lines.get(i);
                 double[][] xy = drawn.get(i);
@@ -178,11 +191,11 @@ public final class LineChart implements Chart {
                 double[] range = range(drawn, 0);
                 ChartStyle.logLabels(chart.getStyler(), true, range[0], range[1]);
             }
-            if (logY) {
+            if (logY && !exponentY) {
                 double[] range = range(drawn, 1);
                 ChartStyle.logLabels(chart.getStyler(), false, range[0], range[1]);
             }
-            return new LineChart(new XChartOutput(chart, title, describe()));
+            return new LineChart(new XChartOutput(chart, title, describe(exponentY)));
         }
 
         /**
@@ -220,6 +233,10 @@ public final class LineChart implements Chart {
             return drawn;
         }
 
+        private static double decades(double[] range) {
+            return Math.log10(range[1] / range[0]);
+        }
+
         /** {@code {min, max}} of coordinate {@code axis} (0 for x, 1 for y) over the lines drawn so far (nulls skipped). */
         private static double[] range(List<double[][]> drawn, int axis) {
             double min = Double.POSITIVE_INFINITY;
@@ -249,10 +266,10 @@ public final class LineChart implements Chart {
             }
         }
 
-        private String describe() {
+        private String describe(boolean exponentY) {
             StringBuilder d = new StringBuilder("Line chart. x axis: ").append(xLabel.isEmpty() ? "unnamed" : xLabel)
-                    .append(logX ? " (logarithmic)" : "").append(". y axis: ").append(yLabel.isEmpty() ? "unnamed" : yLabel)
-                    .append(logY ? " (logarithmic)" : "").append(". Series: ");
+                    .append(logX ? " (logarithmic)" : "").append(". y axis: ").append(exponentY ? "log10 of " : "").append(yLabel.isEmpty() ? "unnamed" : yLabel)
+                    .append(logY && !exponentY ? " (logarithmic)" : "").append(". Series: ");
             for (int i = 0; i < lines.size(); i++) {
                 Line line = lines.get(i);
                 d.append(i == 0 ? "" : "; ").append(line.name);

@@ -20,6 +20,17 @@ class LineChartTest {
     Path dir;
 
     @Test
+    void aLogAxisSpanningDozensOfDecadesIsDrawnAsLog10OnALinearAxis() {
+        double[] lag = {0, 1, 2, 3};
+        String narrow = LineChart.builder("narrow").yLabel("norm").logY().series("a", lag, new double[] {1, 1e-2, 1e-4, 1e-6})
+                .build().svg();
+        assertTrue(narrow.contains("norm (logarithmic)") && !narrow.contains("log10 of norm"), "6 decades stay logarithmic");
+        String wide = LineChart.builder("wide").yLabel("norm").logY().series("a", lag, new double[] {1, 1e-20, 1e-40, 1e-60})
+                .build().svg();
+        assertTrue(wide.contains("log10 of norm"), "60 decades: the axis says it shows log10");
+    }
+
+    @Test
     void writesPngOfTheRequestedSizeAndSvgWithTitleAndSeriesNames() throws Exception {
         LineChart chart = LineChart.builder("Loss <by> step & epoch")
                 .xLabel("step").yLabel("loss").size(640, 400)
