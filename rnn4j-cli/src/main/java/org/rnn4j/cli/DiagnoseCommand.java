@@ -24,6 +24,10 @@ import org.rnn4j.model.LanguageModel;
 import org.rnn4j.sample.Sampler;
 import org.rnn4j.sample.SamplingOptions;
 import org.rnn4j.matrix.Rng;
+import static org.rnn4j.cli.JsonNumbers.addNum;
+import static org.rnn4j.cli.JsonNumbers.array;
+import static org.rnn4j.cli.JsonNumbers.num;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -434,27 +438,6 @@ final class DiagnoseCommand implements Callable<Integer> {
         return v;
     }
 
-    /** Non-finite numbers (a NaN bound of a gated cell, an overflowing mean) are written as null. */
-    private static void num(ObjectNode o, String key, double v) {
-        if (Double.isFinite(v)) {
-            o.put(key, v);
-        } else {
-            o.putNull(key);
-        }
-    }
 
-    private static void addNum(ArrayNode a, double v) {
-        if (Double.isFinite(v)) {
-            a.add(v);
-        } else {
-            a.addNull();
-        }
-    }
 
-    private static void array(ObjectNode o, String key, double[] v) {
-        ArrayNode a = o.putArray(key);
-        for (double x : v) {
-            addNum(a, x);
-        }
-    }
 }

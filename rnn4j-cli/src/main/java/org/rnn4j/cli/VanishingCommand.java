@@ -23,6 +23,9 @@ import org.rnn4j.train.LongLagExperiment;
 import org.rnn4j.train.LongLagExperiment.Variant;
 import org.rnn4j.train.LongLagTrainer;
 import org.rnn4j.train.NonFiniteGradient;
+import static org.rnn4j.cli.JsonNumbers.array;
+import static org.rnn4j.cli.JsonNumbers.num;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -478,22 +481,5 @@ final class VanishingCommand implements Callable<Integer> {
         return root;
     }
 
-    private static void num(ObjectNode o, String key, double v) {
-        if (Double.isFinite(v)) {
-            o.put(key, v);
-        } else {
-            o.putNull(key);
-        }
-    }
 
-    private static void array(ObjectNode o, String key, double[] v) {
-        ArrayNode a = o.putArray(key);
-        for (double x : v) {
-            if (Double.isFinite(x)) {
-                a.add(x);
-            } else {
-                a.addNull();
-            }
-        }
-    }
 }
