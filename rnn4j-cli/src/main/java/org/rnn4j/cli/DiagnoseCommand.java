@@ -24,6 +24,10 @@ import org.rnn4j.model.LanguageModel;
 import org.rnn4j.sample.Sampler;
 import org.rnn4j.sample.SamplingOptions;
 import org.rnn4j.matrix.Rng;
+import static org.rnn4j.cli.JsonNumbers.addNum;
+import static org.rnn4j.cli.JsonNumbers.array;
+import static org.rnn4j.cli.JsonNumbers.num;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -35,11 +39,13 @@ import picocli.CommandLine.Option;
  * ({@link JacobianNorms}), and saturation and memory-gate statistics by step ({@link Saturation}).
  */
 @Command(name = "diagnose", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Measure how gradients flow through time in a language model: per layer, the spectra of the "
-                + "recurrent matrices, the gradient norm by step and by lag, the Jacobian-product norms by lag "
-                + "against the bound (||W_hh||*gamma)^lag, and saturation by step.",
-                "The windows come from --text, or without it from the model's own samples (temperature 1 from "
-                        + "the default prime, seeded by --seed)."})
+        description = {"Measure how gradients flow through time in a language model or a model for a long-time-lag "
+                + "task: per layer, the spectra of the recurrent matrices, the gradient norm by step and by lag, the "
+                + "Jacobian-product norms by lag against the bound (||W_hh||*gamma)^lag, and saturation by step. "
+                + "Prints a text report and writes the plots (PNG and SVG) into --out.",
+                "With --model, the windows come from --text, or without it from the model's own samples "
+                        + "(temperature 1 from the default prime, seeded by --seed). With --task, a fresh --cell model "
+                        + "(optionally trained --train-updates) is probed on --batch sequences of the task."})
 final class DiagnoseCommand implements Callable<Integer> {
     static final int DEFAULT_LENGTH = 50;
     static final int DEFAULT_BATCH = 4;
@@ -50,12 +56,32 @@ final class DiagnoseCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "A model file (.safetensors).")
+    @Option(names = "--model", paramLabel = "FILE", description = "A language model file (.safetensors).")
     Path model;
 
     @Option(names = "--text", paramLabel = "FILE", description = "UTF-8 text to take the windows from, evenly spaced "
             + "(default: the model's own samples at temperature 1).")
     Path text;
+
+    @Option(names = "--task", paramLabel = "NAME", description = "Instead of a language model: a fresh model for this "
+            + "long-time-lag task (${COMPLETION-CANDIDATES}), probed on the task's own sequences.",
+            completionCandidates = VanishingCommand.TaskNames.class)
+    String task;
+
+    @Option(names = "--cell", paramLabel = "CELL", description = "With --task: rnn (tanh), irnn (ReLU, identity init), "
+            + "lstm or gru (default: ${DEFAULT-VALUE}).")
+    String cell = "rnn";
+
+    @Option(names = "--hidden", paramLabel = "H", description = "With --task: hidden units (default: ${DEFAULT-VALUE}).")
+    int hidden = 32;
+
+    @Option(names = "--train-updates", paramLabel = "N", description = "With --task: train this many Adam updates "
+            + "(lr 0.01, clip-norm 1, batch 32) before probing; 0 probes the untrained model (default: ${DEFAULT-VALUE}).")
+    long trainUpdates;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Where to write the plots, PNG and SVG "
+            + "(default: ${DEFAULT-VALUE}).")
+    Path out = Path.of("runs", "diagnose");
 
     @Option(names = "--length", paramLabel = "T", description = "Steps per window (default: ${DEFAULT-VALUE}).")
     int length = DEFAULT_LENGTH;
@@ -86,6 +112,62 @@ final class DiagnoseCommand implements Callable<Integer> {
         if (maxLag < 1) {
             throw new CommandLine.ParameterException(cl, "--max-lag must be positive, got " + maxLag);
         }
+        if ((model == null) == (task == null)) {
+            throw new CommandLine.ParameterException(cl, "give --model FILE (a language model) or --task NAME "
+                    + "(a long-time-lag task), not " + (model == null ? "neither" : "both"));
+        }
+        if (task != null && text != null) {
+            throw new CommandLine.ParameterException(cl, "--text applies to a language model (--model), not to --task");
+        }
+        Subject subject = task != null ? taskSubject(cl) : modelSubject();
+        StackProbe probe = subject.probe();
+        int steps = probe.steps();
+        int lags = Math.min(maxLag, steps - 1);
+        Rng rng = new Rng(seed);
+        List<Spectra.Block> blocks = Spectra.of(subject.stack(), rng.split("spectra"));
+        List<GradientFlow.LayerGradients> flow = GradientFlow.measure(probe, lags);
+        List<JacobianNorms.LayerJacobians> jac = JacobianNorms.measure(probe, jacobianOptions(lags, batch,
+                rng.split("jacobians").nextLong()));
+        List<Saturation.LayerSaturation> sat = Saturation.measure(probe);
+
+        PrintWriter out = cl.getOut();
+        int h = probe.hiddenSize();
+        out.printf(Locale.ROOT, "%s: %s, %d layer(s), H=%d; %d sequence(s) of %d steps from %s; loss %.4f per %s%n",
+                subject.name(), probe.cell(), probe.numLayers(), h, probe.batch(), steps, subject.source(),
+                probe.loss() / subject.lossItems(), subject.lossUnit());
+        int[] tableLags = tableLags(lags);
+        ObjectNode root = JSON.createObjectNode();
+        root.put("model", subject.name()).put("cell", probe.cell().name()).put("layers", probe.numLayers())
+                .put("hidden_size", h).put("steps", steps).put("batch", probe.batch()).put("max_lag", lags)
+                .put("source", task != null ? "task" : text != null ? "text" : "samples");
+        num(root, "loss", probe.loss() / subject.lossItems());
+        ArrayNode layersJson = root.putArray("per_layer");
+        for (int l = 0; l < probe.numLayers(); l++) {
+            out.printf("%nlayer %d%n", l);
+            ObjectNode lj = layersJson.addObject().put("layer", l);
+            report(out, lj, l, blocks, flow.get(l), jac.get(l), sat.get(l), tableLags);
+        }
+        List<Path> plots = DiagnosePlots.write(this.out, subject.name(), blocks, flow, jac, sat, lags);
+        outLine(cl.getOut(), plots);
+        if (json) {
+            ArrayNode pj = root.putArray("plots");
+            plots.forEach(p -> pj.add(p.toString()));
+            out.println(root.toString());
+        }
+        out.flush();
+        return Main.EXIT_OK;
+    }
+
+    private static void outLine(PrintWriter w, List<Path> plots) {
+        w.printf("%nwrote %d plots: %s%n", plots.size(), String.join(", ", plots.stream().map(Path::toString).toList()));
+    }
+
+    /** What is diagnosed: the probe, the stack it ran, and how to describe them. */
+    private record Subject(String name, String source, StackProbe probe, org.rnn4j.model.RecurrentStack stack,
+                           double lossItems, String lossUnit) {
+    }
+
+    private Subject modelSubject() throws IOException {
         ModelFile.Contents c = ModelFile.load(model);
         LanguageModel lm = c.model();
         Vocabulary vocab = c.vocabulary();
@@ -94,7 +176,6 @@ final class DiagnoseCommand implements Callable<Integer> {
                     + "stack (time runs one way)");
         }
         int steps = length;
-        int lags = Math.min(maxLag, steps - 1);
         int[] stream = text != null ? textTokens(vocab, steps) : sampledTokens(lm, vocab, steps);
         // B windows of T + 1 tokens (inputs and next-token targets), evenly spaced over the stream, time-major.
         int[] tokens = new int[steps * batch];
@@ -107,36 +188,46 @@ final class DiagnoseCommand implements Callable<Integer> {
                 targets[t * batch + b] = stream[start + t + 1];
             }
         }
-        StackProbe probe = StackProbe.of(lm, tokens, targets, steps, batch, null);
-        Rng rng = new Rng(seed);
-        List<Spectra.Block> blocks = Spectra.of(lm.rnn(), rng.split("spectra"));
-        List<GradientFlow.LayerGradients> flow = GradientFlow.measure(probe, lags);
-        List<JacobianNorms.LayerJacobians> jac = JacobianNorms.measure(probe, jacobianOptions(lags, batch,
-                rng.split("jacobians").nextLong()));
-        List<Saturation.LayerSaturation> sat = Saturation.measure(probe);
-
-        PrintWriter out = cl.getOut();
-        int h = probe.hiddenSize();
         String source = text != null ? text.toString() : "the model's samples (temperature 1, seed " + seed + ")";
-        out.printf(Locale.ROOT, "%s: %s, %d layer(s), H=%d; %d window(s) of %d tokens from %s; loss %.4f nats/token%n",
-                model, probe.cell(), probe.numLayers(), h, batch, steps, source, probe.loss() / (steps * batch));
-        int[] tableLags = tableLags(lags);
-        ObjectNode root = JSON.createObjectNode();
-        root.put("model", model.toString()).put("cell", probe.cell().name()).put("layers", probe.numLayers())
-                .put("hidden_size", h).put("steps", steps).put("batch", batch).put("max_lag", lags)
-                .put("source", text != null ? "text" : "samples");
-        num(root, "loss", probe.loss() / (steps * batch));
-        ArrayNode layersJson = root.putArray("per_layer");
-        for (int l = 0; l < probe.numLayers(); l++) {
-            out.printf("%nlayer %d%n", l);
-            ObjectNode lj = layersJson.addObject().put("layer", l);
-            report(out, lj, l, blocks, flow.get(l), jac.get(l), sat.get(l), tableLags);
+        return new Subject(model.toString(), source, StackProbe.of(lm, tokens, targets, steps, batch, null), lm.rnn(),
+                (double) steps * batch, "token (nats)");
+    }
+
+    private Subject taskSubject(CommandLine cl) {
+        org.rnn4j.data.LongLagTask t;
+        org.rnn4j.train.LongLagExperiment.Variant v;
+        try {
+            t = org.rnn4j.data.LongLagTask.forName(task);
+            v = org.rnn4j.train.LongLagExperiment.Variant.fromId(cell);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cl, e.getMessage());
         }
-        if (json) {
-            out.println(root.toString());
+        if (length < t.minSteps()) {
+            throw new CommandLine.ParameterException(cl, "the " + t.name() + " task needs --length >= " + t.minSteps()
+                    + ", got " + length);
         }
-        out.flush();
-        return Main.EXIT_OK;
+        if (hidden < 1 || trainUpdates < 0) {
+            throw new CommandLine.ParameterException(cl, "--hidden must be positive and --train-updates at least 0, got "
+                    + hidden + " and " + trainUpdates);
+        }
+        Rng rng = new Rng(seed);
+        org.rnn4j.model.SequenceModel m = org.rnn4j.model.SequenceModel.create(
+                org.rnn4j.train.LongLagTrainer.modelConfig(t, v.cell, v.nonlinearity, hidden), v.init, rng.split("init"));
+        String trained = "untrained";
+        if (trainUpdates > 0) {
+            org.rnn4j.train.LongLagTrainer.Config c = new org.rnn4j.train.LongLagTrainer.Config(length, 32, trainUpdates,
+                    trainUpdates, 500, 0, 1f, 0f, org.rnn4j.train.NonFiniteGradient.SKIP, 0, 0, seed);
+            org.rnn4j.train.LongLagTrainer.Result r = new org.rnn4j.train.LongLagTrainer(t, c).run(m,
+                    org.rnn4j.optim.Optimizers.create("adam", m.parameters(),
+                            org.rnn4j.optim.OptimizerSettings.builder().learningRate(0.01).build()),
+                    new org.rnn4j.train.LongLagTrainer.Listener() { });
+            trained = String.format(Locale.ROOT, "trained %d updates, test error %.3f", r.updates(),
+                    r.last().errorRate());
+        }
+        org.rnn4j.data.LongLagBatch b = t.batch(batch, length, rng.split("probe").nextLong());
+        StackProbe probe = StackProbe.of(m, org.rnn4j.train.LongLagTrainer.toSequenceBatch(b));
+        return new Subject(v.label + " on " + t.name() + " (" + trained + ")", "the " + t.name() + " task (seed " + seed
+                + ")", probe, m.rnn(), b.items(), "scored item");
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -347,27 +438,6 @@ final class DiagnoseCommand implements Callable<Integer> {
         return v;
     }
 
-    /** Non-finite numbers (a NaN bound of a gated cell, an overflowing mean) are written as null. */
-    private static void num(ObjectNode o, String key, double v) {
-        if (Double.isFinite(v)) {
-            o.put(key, v);
-        } else {
-            o.putNull(key);
-        }
-    }
 
-    private static void addNum(ArrayNode a, double v) {
-        if (Double.isFinite(v)) {
-            a.add(v);
-        } else {
-            a.addNull();
-        }
-    }
 
-    private static void array(ObjectNode o, String key, double[] v) {
-        ArrayNode a = o.putArray(key);
-        for (double x : v) {
-            addNum(a, x);
-        }
-    }
 }

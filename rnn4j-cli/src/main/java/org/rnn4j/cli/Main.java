@@ -12,7 +12,8 @@ import picocli.CommandLine.ScopeType;
         description = "Recurrent neural networks on the JVM: train, sample, evaluate and diagnose RNN, LSTM and GRU "
                 + "language models, and classifiers, taggers, encoder-decoders and forecasters.",
         subcommands = {TrainCommand.class, SampleCommand.class, EvalCommand.class, DiagnoseCommand.class,
-                PredictCommand.class, GenerateCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                PredictCommand.class, GenerateCommand.class, ExperimentCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILURE = 1;
@@ -27,7 +28,7 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "a command is required: train, sample, eval, predict, generate or diagnose");
+                "a command is required: train, sample, eval, predict, generate, diagnose or experiment");
     }
 
     public static void main(String[] args) {

@@ -39,6 +39,7 @@ import org.rnn4j.optim.Optimizers;
 import org.rnn4j.train.Baselines;
 import org.rnn4j.train.CheckpointFile;
 import org.rnn4j.train.Trainer;
+import org.rnn4j.train.NonFiniteGradient;
 import org.rnn4j.train.TrainingConfig;
 import org.rnn4j.train.TrainingDivergedException;
 import org.rnn4j.train.TrainingListener;
@@ -176,6 +177,16 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--clip-value", paramLabel = "X", description = "Clamp each gradient element into [-X, X]; 0 = off (default: ${DEFAULT-VALUE}).")
     float clipValue = TrainingConfig.DEFAULT_CLIP_VALUE;
+
+    @Option(names = "--nonfinite", paramLabel = "stop|skip|shrink", description = "When a gradient or loss is not "
+            + "finite: stop with a hint, skip that update, or use Pascanu et al.'s fallback (the gradient becomes "
+            + "0.1*weights, shrinking them) (default: ${DEFAULT-VALUE}).")
+    String nonFinite = NonFiniteGradient.STOP.id();
+
+    @Option(names = "--pascanu-alpha", paramLabel = "X", description = "Weight of Pascanu et al.'s regularizer, which "
+            + "keeps the gradient reaching earlier steps from vanishing (--cell rnn only); 0 = off "
+            + "(default: ${DEFAULT-VALUE}).")
+    double pascanuAlpha;
 
     @Option(names = "--eval-every", paramLabel = "N", description = "Validation loss every N steps (default: ${DEFAULT-VALUE}).")
     long evalEvery = TrainingConfig.DEFAULT_EVAL_EVERY;
@@ -345,7 +356,8 @@ final class TrainCommand implements Callable<Integer> {
         }
         TrainingConfig tc = TrainingConfig.builder().steps(steps).seqLen(seqLen).backpropSteps(k[1]).batch(batch)
                 .learningRate(opt.learningRate())
-                .clipNorm(clipNorm).clipValue(clipValue).evalEvery(evalEvery).maxSeconds(timeLimit * 60).build();
+                .clipNorm(clipNorm).clipValue(clipValue).evalEvery(evalEvery).maxSeconds(timeLimit * 60)
+                .nonFinite(NonFiniteGradient.fromId(nonFinite)).pascanuAlpha(pascanuAlpha).build();
         Path dir = out != null ? out : Path.of("runs", "train-" + LocalDateTime.now().format(
                 DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         if (resumed == null) {
@@ -568,6 +580,14 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (!(clipValue >= 0 && Float.isFinite(clipValue))) {
             throw new CommandLine.ParameterException(cl, "--clip-value must be 0 (off) or positive, got " + clipValue);
+        }
+        oneOf(nonFinite, "--nonfinite", "stop", "skip", "shrink");
+        if (!(pascanuAlpha >= 0 && Double.isFinite(pascanuAlpha))) {
+            throw new CommandLine.ParameterException(cl, "--pascanu-alpha must be 0 (off) or positive, got " + pascanuAlpha);
+        }
+        if (pascanuAlpha > 0 && !"rnn".equals(cell)) {
+            throw new CommandLine.ParameterException(cl, "--pascanu-alpha needs --cell rnn (the regularizer is defined for "
+                    + "the Elman cell), got --cell " + cell);
         }
         if (!(validFraction >= Corpus.MIN_VALIDATION_FRACTION && validFraction <= Corpus.MAX_VALIDATION_FRACTION)) {
             throw new CommandLine.ParameterException(cl, "--valid-fraction must be between " + Corpus.MIN_VALIDATION_FRACTION

@@ -32,7 +32,7 @@ class DiagnoseCommandTest {
     }
 
     private static Cli.Run diagnose(Path file, String... more) {
-        String[] a = new String[more.length + 9];
+        String[] a = new String[more.length + 11];
         a[0] = "diagnose";
         a[1] = "--model";
         a[2] = file.toString();
@@ -42,7 +42,9 @@ class DiagnoseCommandTest {
         a[6] = String.valueOf(B);
         a[7] = "--max-lag";
         a[8] = String.valueOf(LAG);
-        System.arraycopy(more, 0, a, 9, more.length);
+        a[9] = "--out";
+        a[10] = shared.resolve("plots").toString();
+        System.arraycopy(more, 0, a, 11, more.length);
         return Cli.run(a);
     }
 

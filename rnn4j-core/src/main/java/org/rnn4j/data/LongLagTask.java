@@ -21,6 +21,7 @@ import java.util.random.RandomGenerator;
  *   memorization      Pascanu et al. 2013 (after Martens &amp; Sutskever 2011)  tokens V 7, CE, 6 classes per step
  *   reber             Hochreiter &amp; Schmidhuber 1997, experiment 1          tokens V 7, CE, 7 classes per step
  *   copy              Arjovsky, Shah &amp; Bengio 2016                         tokens V 10, CE, 9 classes per step
+ *   latch             Hochreiter &amp; Schmidhuber 1997, experiment 2b (reduced) tokens V 6, CE, 2 classes
  * </pre>
  *
  * <h2>Predictions</h2>
@@ -53,7 +54,7 @@ public abstract class LongLagTask {
 
     /** The command-line names, in the order of the table above. */
     public static final List<String> NAMES = List.of("adding", "adding-hs", "multiplication", "temporal-order-2",
-            "temporal-order-3", "permutation", "memorization", "reber", "copy");
+            "temporal-order-3", "permutation", "memorization", "reber", "copy", "latch");
 
     /**
      * The logit the baselines give a class they consider impossible: its probability {@code e^-100} (about
@@ -74,6 +75,7 @@ public abstract class LongLagTask {
             case "memorization" -> new NoiselessMemorization();
             case "reber" -> new ReberTask();
             case "copy" -> new CopyTask();
+            case "latch" -> new LatchTask();
             default -> throw new IllegalArgumentException("unknown long-time-lag task '" + name + "': expected one of "
                     + String.join(", ", NAMES));
         };

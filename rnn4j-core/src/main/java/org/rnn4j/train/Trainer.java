@@ -9,6 +9,8 @@ import org.rnn4j.model.LanguageModel;
 import org.rnn4j.model.RecurrentState;
 import org.rnn4j.nn.Parameter;
 import org.rnn4j.nn.SoftmaxCrossEntropy;
+import org.rnn4j.diag.PascanuRegularizer;
+import org.rnn4j.diag.StackProbe;
 import org.rnn4j.optim.Clipping;
 import org.rnn4j.optim.LearningRateSchedule;
 import org.rnn4j.optim.ReduceLrOnPlateau;
@@ -50,6 +52,7 @@ public final class Trainer {
     private long step;
     private long tokens;
     private long clippedSteps;
+    private long skippedSteps;
     private double trainSum;
     private long trainCount;
     private double best = Double.POSITIVE_INFINITY;
@@ -71,6 +74,10 @@ public final class Trainer {
      */
     public Trainer(LanguageModel model, TbpttBatcher batches, int[] validation, TrainingConfig config,
                    Optimizer optimizer, Rng dropoutRng, TrainingListener listener) {
+        if (config.pascanuAlpha() > 0 && model.rnn().cell() != org.rnn4j.model.CellType.RNN) {
+            throw new IllegalArgumentException("Pascanu et al.'s regularizer is defined for the Elman cell (rnn), not "
+                    + model.rnn().cell().id() + ": set its weight to 0");
+        }
         if (batches.batchSize() != config.batch() || batches.window() != config.seqLen()) {
             // the batcher's windows are the k1 new steps of each update
             throw new IllegalArgumentException("the batcher reads B=" + batches.batchSize() + ", T=" + batches.window()
@@ -113,6 +120,24 @@ public final class Trainer {
         return step;
     }
 
+    /** grad(W_hh of layer 0) += α/terms · ∂Ω/∂W_hh, Ω measured on the window just trained on. */
+    private void addRegularizer(TrainingListener.Window w) {
+        PascanuRegularizer omega = PascanuRegularizer.of(StackProbe.of(model, w.inputs(), w.targets(), w.steps(),
+                w.batch(), w.initialState()), 0);
+        if (omega.terms() > 0) {
+            omega.addGradient(weightHh0(), config.pascanuAlpha() / omega.terms());
+        }
+    }
+
+    private Parameter weightHh0() {
+        return model.parameter("rnn.weight_hh_l0");
+    }
+
+    /** Steps whose gradient was not finite and were skipped or shrunk ({@link NonFiniteGradient}). */
+    public long skippedSteps() {
+        return skippedSteps;
+    }
+
     /** Runs from the current step (0, or where a restored checkpoint left off) to {@code config.steps()}. */
     public Result run() {
         List<Parameter> params = model.parameters();
@@ -133,8 +158,12 @@ public final class Trainer {
             System.arraycopy(w.inputs(), 0, x, history * b, w.steps() * b);
             System.arraycopy(w.targets(), 0, y, history * b, w.steps() * b);
             Arrays.fill(y, 0, history * b, -1); // already scored by the window they came with
+            boolean regularize = config.pascanuAlpha() > 0;
+            RecurrentState startState = regularize || listener.wantsWindow(step + 1) ? state.copy() : null;
             model.zeroGrad();
             SoftmaxCrossEntropy.Result r = model.forwardBackward(x, y, len, b, state, scale);
+            TrainingListener.Window seen = startState == null ? null : new TrainingListener.Window(step + 1, model,
+                    Arrays.copyOf(x, len * b), Arrays.copyOf(y, len * b), len, b, startState);
             if (k2 > k1) {
                 // The next combined window starts keep = min(k2 − k1, len) steps before the end of this one.
                 int keep = Math.min(k2 - k1, len);
@@ -147,11 +176,29 @@ public final class Trainer {
                 history = keep;
             }
             step++;
+            if (seen != null && listener.wantsWindow(step)) {
+                listener.onWindow(seen);
+            }
+            if (regularize) {
+                addRegularizer(seen);
+            }
             double loss = r.mean();
             double norm = config.clipNorm() > 0 ? Clipping.clipGlobalNorm(params, config.clipNorm())
                     : Clipping.globalNorm(params);
             if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
-                throw new TrainingDivergedException(step, loss, norm);
+                if (config.nonFinite() == NonFiniteGradient.STOP) {
+                    throw new TrainingDivergedException(step, loss, norm);
+                }
+                skippedSteps++;
+                if (config.nonFinite() == NonFiniteGradient.SHRINK) {
+                    NonFiniteGradient.shrink(params);
+                    optimizer.step();
+                }
+                listener.onStep(new TrainingListener.StepMetrics(step, config.steps(), w.epoch(), loss, norm, false,
+                        (double) clippedSteps / step, optimizer.learningRate(), tokens,
+                        (tokens - tokensAtStart) / Math.max((System.nanoTime() - start) / 1e9, 1e-9),
+                        (System.nanoTime() - start) / 1e9));
+                continue;
             }
             if (Double.isNaN(lossLimit)) {
                 lossLimit = TrainingConfig.DIVERGENCE_FACTOR * Math.max(loss, Math.log(model.config().vocabSize()));

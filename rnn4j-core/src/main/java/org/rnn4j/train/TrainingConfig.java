@@ -17,7 +17,8 @@ package org.rnn4j.train;
  * @param maxSeconds stop (with a final evaluation) once training has run this long; 0 = no limit
  */
 public record TrainingConfig(long steps, int seqLen, int backpropSteps, int batch, float learningRate, float clipNorm, float clipValue,
-                             long evalEvery, int evalStreams, double maxSeconds) {
+                             long evalEvery, int evalStreams, double maxSeconds, NonFiniteGradient nonFinite,
+                             double pascanuAlpha) {
     public static final long DEFAULT_STEPS = 1500;
     public static final int DEFAULT_SEQ_LEN = 50;
     public static final int DEFAULT_BATCH = 32;
@@ -44,6 +45,9 @@ public record TrainingConfig(long steps, int seqLen, int backpropSteps, int batc
         require(evalEvery >= 1, "evaluation interval must be at least 1, got " + evalEvery);
         require(evalStreams >= 1, "evaluation streams must be at least 1, got " + evalStreams);
         require(maxSeconds >= 0 && Double.isFinite(maxSeconds), "time limit must be 0 (none) or positive, got " + maxSeconds);
+        require(nonFinite != null, "the non-finite gradient action is required");
+        require(pascanuAlpha >= 0 && Double.isFinite(pascanuAlpha), "the regularizer weight must be 0 (off) or positive, "
+                + "got " + pascanuAlpha);
     }
 
     private static void require(boolean ok, String message) {
@@ -67,6 +71,8 @@ public record TrainingConfig(long steps, int seqLen, int backpropSteps, int batc
         private long evalEvery = DEFAULT_EVAL_EVERY;
         private int evalStreams = DEFAULT_EVAL_STREAMS;
         private double maxSeconds;
+        private NonFiniteGradient nonFinite = NonFiniteGradient.STOP;
+        private double pascanuAlpha;
 
         public Builder steps(long v) {
             steps = v;
@@ -119,10 +125,25 @@ public record TrainingConfig(long steps, int seqLen, int backpropSteps, int batc
             return this;
         }
 
+        /** What to do with a non-finite gradient or loss (default: stop with {@link TrainingDivergedException}). */
+        public Builder nonFinite(NonFiniteGradient v) {
+            nonFinite = v;
+            return this;
+        }
+
+        /**
+         * Weight α of Pascanu et al.'s regularizer Ω on the first layer's W_hh (Elman models only; 0, the
+         * default, is off). Each step then adds α/terms · ∂Ω/∂W_hh, measured on that step's window.
+         */
+        public Builder pascanuAlpha(double v) {
+            pascanuAlpha = v;
+            return this;
+        }
+
         public TrainingConfig build() {
             int k2 = backpropSteps == 0 ? seqLen : backpropSteps;
             return new TrainingConfig(steps, seqLen, k2, batch, learningRate, clipNorm, clipValue, evalEvery, evalStreams,
-                    maxSeconds);
+                    maxSeconds, nonFinite, pascanuAlpha);
         }
     }
 }

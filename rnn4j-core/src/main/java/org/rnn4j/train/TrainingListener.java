@@ -1,5 +1,8 @@
 package org.rnn4j.train;
 
+import org.rnn4j.model.LanguageModel;
+import org.rnn4j.model.RecurrentState;
+
 /**
  * Receives the progress of a training run. The library never prints: a command line, a log or a test
  * listens here instead. All methods run on the training thread, between steps.
@@ -7,6 +10,23 @@ package org.rnn4j.train;
 public interface TrainingListener {
     /** After every update. */
     default void onStep(StepMetrics m) {
+    }
+
+    /**
+     * Whether {@link #onWindow} wants step {@code step} (1-based). Only then does the trainer copy the
+     * window out for it; the default is never.
+     */
+    default boolean wantsWindow(long step) {
+        return false;
+    }
+
+    /**
+     * After the backward pass of a step, before clipping and the update: the model (its parameters hold this
+     * step's gradients) and a copy of the window it read. A diagnostic can probe the model here, e.g.
+     * {@code StackProbe.of(w.model(), w.inputs(), w.targets(), w.steps(), w.batch(), w.initialState())} with
+     * {@code GradientFlow}, and must not change the parameters or their gradients.
+     */
+    default void onWindow(Window w) {
     }
 
     /** After each periodic evaluation on the validation data (and once at the end). */
@@ -28,6 +48,17 @@ public interface TrainingListener {
         public double etaSeconds() {
             return step == 0 ? Double.NaN : elapsedSeconds / step * (totalSteps - step);
         }
+    }
+
+    /**
+     * One step's window, time-major, as the model read it.
+     *
+     * @param inputs token ids (T·B)
+     * @param targets next-token ids (T·B); −1 where a step was scored by an earlier window (TBPTT history)
+     * @param initialState the carried state the window started from (a copy), or null for zeros
+     */
+    record Window(long step, LanguageModel model, int[] inputs, int[] targets, int steps, int batch,
+                  RecurrentState initialState) {
     }
 
     /**

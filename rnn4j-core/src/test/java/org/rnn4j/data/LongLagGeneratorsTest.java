@@ -165,6 +165,42 @@ class LongLagGeneratorsTest {
     }
 
     @Test
+    void latchHoldsTheClassOnlyAtTheFirstStep() {
+        LatchTask task = new LatchTask();
+        LongLagBatch batch = task.batch(2000, 25, 3);
+        PaddedInputs in = batch.inputs();
+        assertEquals(25, in.steps());
+        int ones = 0;
+        int[] distractorCounts = new int[LatchTask.DISTRACTORS];
+        for (int b = 0; b < 2000; b++) {
+            assertEquals(25, in.lengths()[b]);
+            assertEquals(batch.classTarget(0, b), in.token(0, b), "step 0 holds the class");
+            ones += batch.classTarget(0, b);
+            for (int t = 1; t < 25; t++) {
+                int d = in.token(t, b) - LatchTask.FIRST_DISTRACTOR;
+                assertTrue(d >= 0 && d < LatchTask.DISTRACTORS, "step " + t + " holds a distractor, got " + in.token(t, b));
+                distractorCounts[d]++;
+            }
+        }
+        assertTrue(ones > 900 && ones < 1100, "x and y equally likely: " + ones);
+        for (int c : distractorCounts) {
+            assertTrue(c > 11000 && c < 13000, "distractors uniform: " + java.util.Arrays.toString(distractorCounts));
+        }
+        assertEquals(Math.log(2), task.loss(task.baselinePredictions(batch), batch), 1e-12);
+        assertEquals(1.0, task.errorRate(task.baselinePredictions(batch), batch), "an even guess is never above 0.75");
+        assertTrue(task.solved(task.perfectPredictions(batch), batch));
+        float[] barely = new float[2000 * 2]; // p(right) = sigmoid(1) = 0.731 < 0.75: wrong by the paper's rule
+        for (int b = 0; b < 2000; b++) {
+            barely[2 * b + batch.classTarget(0, b)] = 1f;
+        }
+        assertEquals(1.0, task.errorRate(barely, batch));
+        for (int b = 0; b < 2000; b++) {
+            barely[2 * b + batch.classTarget(0, b)] = 1.2f; // sigmoid(1.2) = 0.769
+        }
+        assertTrue(task.solved(barely, batch));
+    }
+
+    @Test
     void permutationRemembersTheFirstSymbol() {
         LongLagBatch batch = new RandomPermutation().batch(1000, 30, 4);
         PaddedInputs in = batch.inputs();

@@ -17,7 +17,7 @@ class LongLagTaskTest {
     @Test
     void namesAreTheCommandLineNamesInOrder() {
         assertEquals(List.of("adding", "adding-hs", "multiplication", "temporal-order-2", "temporal-order-3",
-                "permutation", "memorization", "reber", "copy"), LongLagTask.NAMES);
+                "permutation", "memorization", "reber", "copy", "latch"), LongLagTask.NAMES);
         assertEquals(LongLagTask.NAMES, LongLagTask.all().stream().map(LongLagTask::name).toList());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LongLagTask.forName("addition"));
         assertTrue(e.getMessage().contains("'addition'") && e.getMessage().contains("temporal-order-3"), e.getMessage());
