@@ -28,7 +28,7 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "a command is required: train, sample, eval, predict, generate, diagnose or experiment");
+                "a command is required: train, sample, eval, predict, generate, diagnose, experiment or bench");
     }
 
     public static void main(String[] args) {

@@ -21,7 +21,7 @@ class UsageTest {
     @Test
     void noSubcommand() {
         Cli.Run r = Cli.run();
-        r.assertUsageError("", "a command is required", "train, sample, eval, predict, generate, diagnose or experiment");
+        r.assertUsageError("", "a command is required", "train, sample, eval, predict, generate, diagnose, experiment or bench");
         r.assertContainsAll(r.err(), "Commands:", "train", "sample", "eval");
     }
 
