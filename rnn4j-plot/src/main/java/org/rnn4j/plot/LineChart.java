@@ -11,6 +11,7 @@ import java.util.Set;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
@@ -187,6 +188,7 @@ public final class LineChart implements Chart {
                 s.setLineStyle(solid ? ChartStyle.SOLID : ChartStyle.DASHED);
                 s.setMarker(solid && xy[0].length <= MAX_MARKED_POINTS ? ChartStyle.marker(i) : SeriesMarkers.NONE);
             }
+            unevenTickAnchor(chart, drawn);
             if (logX) {
                 double[] range = range(drawn, 0);
                 ChartStyle.logLabels(chart.getStyler(), true, range[0], range[1]);
@@ -196,6 +198,30 @@ public final class LineChart implements Chart {
                 ChartStyle.logLabels(chart.getStyler(), false, range[0], range[1]);
             }
             return new LineChart(new XChartOutput(chart, title, describe(exponentY)));
+        }
+
+        /**
+         * XChart puts an x tick on every n-th data value, not on round numbers, when the x values are
+         * equally spaced (knowm/XChart issue 731), and then ignores the tick spacing hint, so the labels
+         * of a long run (1, 57, 113, ...) run into each other. One invisible point at an x off the grid
+         * makes it choose round ticks (0, 200, 400, ...) as for any other data.
+         */
+        private static void unevenTickAnchor(XYChart chart, List<double[][]> drawn) {
+            double[][] first = null;
+            for (double[][] xy : drawn) {
+                if (xy != null && xy[0].length >= 2) {
+                    first = xy;
+                    break;
+                }
+            }
+            if (first == null) {
+                return;
+            }
+            double x = first[0][0] + 0.5 * (first[0][1] - first[0][0]) * 0.618; // between the first two points
+            XYSeries anchor = chart.addSeries("(x tick anchor)", new double[] {x}, new double[] {first[1][0]});
+            anchor.setShowInLegend(false);
+            anchor.setMarker(SeriesMarkers.NONE);
+            anchor.setLineStyle(SeriesLines.NONE);
         }
 
         /**
