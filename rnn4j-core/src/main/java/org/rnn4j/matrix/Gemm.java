@@ -21,11 +21,14 @@ public interface Gemm {
     /**
      * Packs op(b) (k×n) for {@link #mulPacked}: b is stored (k×n), or (n×k) when {@code transposed}
      * (then op(b) = bᵀ). The default keeps a plain copy of b; a backend with a packed layout overrides
-     * both this and {@link #mulPacked}.
+     * both this and {@link #mulPacked}. {@code reuse} (or null) is a packed matrix that is no longer
+     * needed: its storage is overwritten when it is large enough.
      */
-    default PackedMatrix pack(boolean transposed, int k, int n, float[] b, int bOff) {
+    default PackedMatrix pack(boolean transposed, int k, int n, float[] b, int bOff, PackedMatrix reuse) {
         ScalarGemm.checkExtent(transposed ? "packTransB" : "pack", "b", b, bOff, (long) k * n);
-        return PackedMatrix.copyOf(this, transposed, k, n, b, bOff);
+        float[] copy = PackedMatrix.storage(reuse, Math.multiplyExact(k, n));
+        System.arraycopy(b, bOff, copy, 0, k * n);
+        return new PackedMatrix(this, PackedMatrix.COPY, transposed, k, n, copy);
     }
 
     /**

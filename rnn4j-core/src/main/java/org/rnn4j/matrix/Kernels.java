@@ -65,7 +65,12 @@ public final class Kernels {
      * a_t += h_{t-1}·W_hhᵀ.
      */
     public static PackedMatrix packTransB(Matrix b) {
-        return gemm.pack(true, b.cols, b.rows, b.data, b.offset);
+        return packTransB(b, null);
+    }
+
+    /** {@link #packTransB(Matrix)} into the storage of {@code reuse} (or null), which must not be used again. */
+    public static PackedMatrix packTransB(Matrix b, PackedMatrix reuse) {
+        return gemm.pack(true, b.cols, b.rows, b.data, b.offset, reuse);
     }
 
     /**
@@ -73,7 +78,12 @@ public final class Kernels {
      * current backend: a snapshot, so pack again after b changes. For a recurrent layer's dh = da_t·W_hh.
      */
     public static PackedMatrix pack(Matrix b) {
-        return gemm.pack(false, b.rows, b.cols, b.data, b.offset);
+        return pack(b, null);
+    }
+
+    /** {@link #pack(Matrix)} into the storage of {@code reuse} (or null), which must not be used again. */
+    public static PackedMatrix pack(Matrix b, PackedMatrix reuse) {
+        return gemm.pack(false, b.rows, b.cols, b.data, b.offset, reuse);
     }
 
     /**

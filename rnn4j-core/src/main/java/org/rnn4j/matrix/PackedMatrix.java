@@ -8,7 +8,9 @@ package org.rnn4j.matrix;
  * repacking that a plain product does.
  *
  * <p>Snapshot: the values are copied when packed, so later writes to the source matrix (an optimizer
- * step) are not seen; pack again after the weights change. {@link VectorGemm} stores strips of op(b)
+ * step) are not seen; pack again after the weights change. Packing with {@code reuse} set to an
+ * older packed matrix overwrites that one's storage (a layer repacks W_hh every pass without
+ * allocating); the older matrix must not be used afterwards. {@link VectorGemm} stores strips of op(b)
  * in its micro-kernel's order; the other backends keep a plain copy of b as stored and call their
  * ordinary product. The product is always carried out by the backend that packed the matrix.
  */
@@ -37,11 +39,9 @@ public final class PackedMatrix {
         this.data = data;
     }
 
-    /** The plain copy that a backend without a packed layout keeps; b is stored (k×n), or (n×k) if transposed. */
-    static PackedMatrix copyOf(Gemm packer, boolean transposed, int k, int n, float[] b, int bOff) {
-        float[] copy = new float[Math.multiplyExact(k, n)];
-        System.arraycopy(b, bOff, copy, 0, copy.length);
-        return new PackedMatrix(packer, COPY, transposed, k, n, copy);
+    /** reuse's array when it holds at least {@code size} floats, else a new one. */
+    static float[] storage(PackedMatrix reuse, int size) {
+        return reuse != null && reuse.data.length >= size ? reuse.data : new float[size];
     }
 
     /** k: rows of op(b). */

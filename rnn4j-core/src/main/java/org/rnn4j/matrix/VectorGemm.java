@@ -211,13 +211,13 @@ public final class VectorGemm implements Gemm {
      * the padding is zero.
      */
     @Override
-    public PackedMatrix pack(boolean transposed, int k, int n, float[] b, int bOff) {
+    public PackedMatrix pack(boolean transposed, int k, int n, float[] b, int bOff, PackedMatrix reuse) {
         if (k < 0 || n < 0) {
             throw new IllegalArgumentException("pack: sizes must be non-negative, got k=" + k + ", n=" + n);
         }
         ScalarGemm.checkExtent(transposed ? "packTransB" : "pack", "b", b, bOff, (long) k * n);
         int nPad = ScalarGemm.ceilDiv(n, NR) * NR;
-        float[] data = new float[Math.multiplyExact(k, nPad)];
+        float[] data = PackedMatrix.storage(reuse, Math.multiplyExact(k, nPad)); // every element is written
         for (int pc = 0; pc < k; pc += KC) {
             packB(transposed, b, bOff, n, k, 0, n, pc, Math.min(KC, k - pc), data, pc * nPad);
         }

@@ -34,6 +34,7 @@ public final class ElmanLayer implements RecurrentLayer {
     final Parameter biasIh;   // (H)
     final Parameter biasHh;   // (H)
     private final Matrix bias; // (1, H) b_ih + b_hh, refreshed each forward
+    private PackedMatrix packedHh; // W_hh packed at the start of each pass, storage reused
 
     // Caches of the last forward pass, reallocated only when T·B or B grows.
     private final StepBuffers buf = new StepBuffers();
@@ -118,7 +119,7 @@ public final class ElmanLayer implements RecurrentLayer {
         Kernels.mulTransB(input, weightIh.value, h);
         Kernels.addRowVector(h, bias);
         Matrix prev = state0;
-        PackedMatrix wHhT = Kernels.packTransB(weightHh.value); // once per pass: W_hh is fixed within it
+        PackedMatrix wHhT = packedHh = Kernels.packTransB(weightHh.value, packedHh); // W_hh is fixed in a pass
         for (int t = 0; t < steps; t++) {
             Matrix ht = hSteps[t];
             Kernels.mulPackedAdd(prev, wHhT, ht); // a_t += h_{t-1}·W_hhᵀ
@@ -157,7 +158,7 @@ public final class ElmanLayer implements RecurrentLayer {
     @Override
     public Matrix backward(Matrix dOutput, Matrix dFinalState) {
         requireForward("backward()");
-        PackedMatrix wHh = Kernels.pack(weightHh.value); // once per pass, for dh_{t-1} = da_t·W_hh
+        PackedMatrix wHh = packedHh = Kernels.pack(weightHh.value, packedHh); // for da_t·W_hh
         int n = steps * batch;
         if (dOutput != null) {
             dOutput.requireShape(n, hiddenSize, "gradient of the Elman layer output (T·B × H)");

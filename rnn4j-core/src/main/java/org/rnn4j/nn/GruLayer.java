@@ -44,6 +44,7 @@ public final class GruLayer implements RecurrentLayer {
     final Parameter weightHh; // (3H, H)
     final Parameter biasIh;   // (3H)
     final Parameter biasHh;   // (3H)
+    private PackedMatrix packedHh; // W_hh packed at the start of each pass, storage reused
 
     // Caches of the last forward pass, reallocated only when T or B changes.
     private final StepBuffers buf = new StepBuffers();
@@ -126,7 +127,7 @@ public final class GruLayer implements RecurrentLayer {
         // ax = X·W_ihᵀ + b_ih for all steps at once
         Kernels.mulTransB(input, weightIh.value, ax);
         Kernels.addRowVector(ax, biasIh.value);
-        PackedMatrix wHhT = Kernels.packTransB(weightHh.value); // once per pass: W_hh is fixed within it
+        PackedMatrix wHhT = packedHh = Kernels.packTransB(weightHh.value, packedHh); // W_hh is fixed in a pass
         for (int t = 0; t < steps; t++) {
             Matrix hPrev = t == 0 ? h0 : hSteps[t - 1];
             Kernels.mulPacked(hPrev, wHhT, ahSteps[t]); // ah_t = h_{t-1}·W_hhᵀ
@@ -190,7 +191,7 @@ public final class GruLayer implements RecurrentLayer {
     @Override
     public Matrix backward(Matrix dOutput, Matrix dFinalState) {
         requireForward("backward()");
-        PackedMatrix wHh = Kernels.pack(weightHh.value); // once per pass, for dh += dAh_t·W_hh
+        PackedMatrix wHh = packedHh = Kernels.pack(weightHh.value, packedHh); // for dAh_t·W_hh
         int hs = hiddenSize;
         if (dOutput != null) {
             dOutput.requireShape(steps * batch, hs, "gradient of the GRU layer output (T·B × H)");

@@ -44,6 +44,7 @@ public final class LstmLayer implements RecurrentLayer {
     final Parameter biasIh;   // (4H)
     final Parameter biasHh;   // (4H)
     private final Matrix bias; // (1, 4H) b_ih + b_hh, refreshed each forward and step
+    private PackedMatrix packedHh; // W_hh packed at the start of each pass, storage reused
 
     // Caches of the last forward pass, reallocated only when T or B changes.
     private final StepBuffers buf = new StepBuffers();
@@ -145,7 +146,7 @@ public final class LstmLayer implements RecurrentLayer {
         // a = X·W_ihᵀ + (b_ih + b_hh) for all steps at once
         Kernels.mulTransB(input, weightIh.value, gates);
         Kernels.addRowVector(gates, bias);
-        PackedMatrix wHhT = Kernels.packTransB(weightHh.value); // once per pass: W_hh is fixed within it
+        PackedMatrix wHhT = packedHh = Kernels.packTransB(weightHh.value, packedHh); // W_hh is fixed in a pass
         for (int t = 0; t < steps; t++) {
             Matrix hPrev = t == 0 ? h0 : hSteps[t - 1];
             Matrix cPrev = t == 0 ? c0 : cSteps[t - 1];
@@ -221,7 +222,7 @@ public final class LstmLayer implements RecurrentLayer {
     @Override
     public Matrix backward(Matrix dOutput, Matrix dFinalState) {
         requireForward("backward()");
-        PackedMatrix wHh = Kernels.pack(weightHh.value); // once per pass, for dh = da_t·W_hh
+        PackedMatrix wHh = packedHh = Kernels.pack(weightHh.value, packedHh); // for da_t·W_hh
         int hs = hiddenSize;
         if (dOutput != null) {
             dOutput.requireShape(steps * batch, hs, "gradient of the LSTM layer output (T·B × H)");

@@ -105,7 +105,7 @@ class GemmBench {
     private static void call(Gemm g, String op, int m, int n, int k, float[] a, float[] b, float[] c) {
         if (op.startsWith("packed")) { // b is packed outside the timed loop
             if (packed == null || packed.packer != g || packed.rows != k || packed.cols != n) {
-                packed = g.pack(op.equals("packedTransB"), k, n, b, 0);
+                packed = g.pack(op.equals("packedTransB"), k, n, b, 0, null);
             }
             g.mulPacked(m, a, 0, packed, c, 0, 0f);
             return;

@@ -42,7 +42,7 @@ class PackedGemmTest {
 
     /** The packed product of a {@link GemmBackendsTest.Case}: op MUL packs b (k×n), TRANS_B packs bᵀ. */
     static float[] runPacked(Gemm g, GemmBackendsTest.Case cs, GemmBackendsTest.Op op) {
-        PackedMatrix p = g.pack(op == GemmBackendsTest.Op.TRANS_B, cs.k, cs.n, cs.b, cs.bOff);
+        PackedMatrix p = g.pack(op == GemmBackendsTest.Op.TRANS_B, cs.k, cs.n, cs.b, cs.bOff, null);
         float[] c = cs.c0.clone();
         g.mulPacked(cs.m, cs.a, cs.aOff, p, c, cs.cOff, cs.beta);
         return c;
@@ -179,13 +179,38 @@ class PackedGemmTest {
         Matrix h = new Matrix(5, 33);
         rng.fillUniform(w, -1, 1);
         rng.fillUniform(h, -1, 1);
-        PackedMatrix p = g.pack(true, 33, 40, w.data, w.offset);
+        PackedMatrix p = g.pack(true, 33, 40, w.data, w.offset, null);
         float[] before = new float[5 * 40];
         g.mulPacked(5, h.data, h.offset, p, before, 0, 0f);
         w.fill(7f);
         float[] after = new float[5 * 40];
         g.mulPacked(5, h.data, h.offset, p, after, 0, 0f);
         assertArrayEquals(before, after, g.name());
+    }
+
+    /**
+     * Packing into the storage of an older packed matrix (larger, or too small and so replaced) gives
+     * the product of a fresh pack: the padding of the strips is rewritten, not left from before.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.rnn4j.matrix.GemmBackendsTest#allBackends")
+    void packingIntoOldStorageEqualsAFreshPack(Gemm g) {
+        SplittableRandom r = new SplittableRandom(8);
+        PackedMatrix old = null;
+        for (int[] s : new int[][] {{3, 100, 70}, {33, 45, 300}, {5, 17, 9}, {40, 129, 257}}) {
+            for (GemmBackendsTest.Op op : OPS) {
+                GemmBackendsTest.Case cs = new GemmBackendsTest.Case(s[0], s[1], s[2], 1f, r);
+                if (old != null) {
+                    java.util.Arrays.fill(old.data, Float.NaN); // whatever the old one held must not show
+                }
+                PackedMatrix p = g.pack(op == GemmBackendsTest.Op.TRANS_B, cs.k, cs.n, cs.b, cs.bOff, old);
+                float[] c = cs.c0.clone();
+                g.mulPacked(cs.m, cs.a, cs.aOff, p, c, cs.cOff, cs.beta);
+                assertSameBits(g.name() + " repacked " + op + " m=" + cs.m + " n=" + cs.n + " k=" + cs.k,
+                        runPacked(g, cs, op), c);
+                old = p;
+            }
+        }
     }
 
     /** Step views of one time-major array, as the layers use them: a_t += h_{t-1}·W_hhᵀ and dh = da_t·W_hh. */
