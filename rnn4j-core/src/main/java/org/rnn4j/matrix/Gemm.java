@@ -18,6 +18,36 @@ public interface Gemm {
     /** c (m×n) = a · bᵀ + beta·c, where a is stored (m×k) and b (n×k). */
     void mulTransB(int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, float beta);
 
+    /**
+     * Packs op(b) (k×n) for {@link #mulPacked}: b is stored (k×n), or (n×k) when {@code transposed}
+     * (then op(b) = bᵀ). The default keeps a plain copy of b; a backend with a packed layout overrides
+     * both this and {@link #mulPacked}. {@code reuse} (or null) is a packed matrix that is no longer
+     * needed: its storage is overwritten when it is large enough.
+     */
+    default PackedMatrix pack(boolean transposed, int k, int n, float[] b, int bOff, PackedMatrix reuse) {
+        ScalarGemm.checkExtent(transposed ? "packTransB" : "pack", "b", b, bOff, (long) k * n);
+        float[] copy = PackedMatrix.storage(reuse, Math.multiplyExact(k, n));
+        System.arraycopy(b, bOff, copy, 0, k * n);
+        return new PackedMatrix(this, PackedMatrix.COPY, transposed, k, n, copy);
+    }
+
+    /**
+     * c (m×n) = a (m×k) · op(b) + beta·c, where op(b) was packed by this backend's {@link #pack}. The
+     * default multiplies by the plain copy with {@link #mul} or {@link #mulTransB}, so the result is
+     * that of the unpacked product bit for bit.
+     */
+    default void mulPacked(int m, float[] a, int aOff, PackedMatrix b, float[] c, int cOff, float beta) {
+        if (b.layout != PackedMatrix.COPY) {
+            throw new IllegalArgumentException("mulPacked: " + b.describe() + " is not in " + name()
+                    + "'s layout: multiply with the backend that packed it");
+        }
+        if (b.transposed) {
+            mulTransB(m, b.cols, b.rows, a, aOff, b.data, 0, c, cOff, beta);
+        } else {
+            mul(m, b.cols, b.rows, a, aOff, b.data, 0, c, cOff, beta);
+        }
+    }
+
     /** A short name for reports, e.g. "vector(AVX-512, 16 lanes)". */
     String name();
 }

@@ -59,6 +59,65 @@ public final class Kernels {
         gemm.mulTransB(out.rows, out.cols, a.cols, a.data, a.offset, b.data, b.offset, out.data, out.offset, 1f);
     }
 
+    /**
+     * Packs bᵀ once for many products {@code a · bᵀ} ({@link #mulPacked}, {@link #mulPackedAdd}) on the
+     * current backend: a snapshot, so pack again after b changes. For a recurrent layer's
+     * a_t += h_{t-1}·W_hhᵀ.
+     */
+    public static PackedMatrix packTransB(Matrix b) {
+        return packTransB(b, null);
+    }
+
+    /** {@link #packTransB(Matrix)} into the storage of {@code reuse} (or null), which must not be used again. */
+    public static PackedMatrix packTransB(Matrix b, PackedMatrix reuse) {
+        return gemm.pack(true, b.cols, b.rows, b.data, b.offset, reuse);
+    }
+
+    /**
+     * Packs b once for many products {@code a · b} ({@link #mulPacked}, {@link #mulPackedAdd}) on the
+     * current backend: a snapshot, so pack again after b changes. For a recurrent layer's dh = da_t·W_hh.
+     */
+    public static PackedMatrix pack(Matrix b) {
+        return pack(b, null);
+    }
+
+    /** {@link #pack(Matrix)} into the storage of {@code reuse} (or null), which must not be used again. */
+    public static PackedMatrix pack(Matrix b, PackedMatrix reuse) {
+        return gemm.pack(false, b.rows, b.cols, b.data, b.offset, reuse);
+    }
+
+    /**
+     * out = a · op(b), op(b) packed by {@link #pack} or {@link #packTransB}. The backend that packed it
+     * computes the product; {@link VectorGemm} gives the bits of its unpacked product except with
+     * fewer than 16 rows and op(b) = bᵀ, where the unpacked product sums in another order (a difference
+     * of float rounding, see its class comment); the other backends give the unpacked product's bits.
+     */
+    public static void mulPacked(Matrix a, PackedMatrix b, Matrix out) {
+        checkPacked(a, b, out, "mulPacked");
+        b.packer.mulPacked(out.rows, a.data, a.offset, b, out.data, out.offset, 0f);
+    }
+
+    /** out += a · op(b), op(b) packed by {@link #pack} or {@link #packTransB}; see {@link #mulPacked}. */
+    public static void mulPackedAdd(Matrix a, PackedMatrix b, Matrix out) {
+        checkPacked(a, b, out, "mulPackedAdd");
+        b.packer.mulPacked(out.rows, a.data, a.offset, b, out.data, out.offset, 1f);
+    }
+
+    private static void checkPacked(Matrix a, PackedMatrix b, Matrix out, String op) {
+        if (a.cols != b.rows) {
+            throw new IllegalArgumentException(op + ": left operand is " + a.rows + "x" + a.cols
+                    + " but the packed right operand is " + b.rows + "x" + b.cols + " (inner sizes " + a.cols
+                    + " and " + b.rows + " differ; it is " + b.describe() + ")");
+        }
+        if (out.rows != a.rows || out.cols != b.cols) {
+            throw new IllegalArgumentException(op + ": output is " + out.shape() + " but the product is ("
+                    + a.rows + ", " + b.cols + ")");
+        }
+        if (out.overlaps(a)) {
+            throw new IllegalArgumentException(op + ": the output shares storage with the left operand");
+        }
+    }
+
     /** Checks op(a) (ar×ac) · op(b) (br×bc) → out and that out does not alias an operand. */
     private static void checkMul(int ar, int ac, int br, int bc, Matrix out, String op, Matrix a, Matrix b) {
         if (ac != br) {

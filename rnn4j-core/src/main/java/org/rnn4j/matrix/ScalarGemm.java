@@ -289,7 +289,7 @@ public final class ScalarGemm implements Gemm {
         }
     }
 
-    private static void checkExtent(String op, String name, float[] x, int off, long size) {
+    static void checkExtent(String op, String name, float[] x, int off, long size) {
         if (off < 0 || off + size > x.length) {
             throw new IllegalArgumentException(op + ": operand " + name + " needs " + size + " floats from offset "
                     + off + " but its array holds " + x.length);

@@ -51,6 +51,15 @@ import jdk.incubator.vector.VectorSpecies;
  * Products of at least {@link #parallelThreshold()} multiply-adds are split; smaller ones (batch-1
  * shapes) run on the calling thread.
  *
+ * <p>Packed operands. {@link #pack} stores op(b) once in the layout of the packed path, and
+ * {@link #mulPacked} runs that path without packing b, reading each strip of b from memory once
+ * for all rows of a (a recurrent step multiplies a few dozen rows by the same W_hh at every step;
+ * repacking W_hh per step, or reading it in place 8 rows at a time, costs as much as the product).
+ * The arithmetic is that of the packed path, so the result is bit-identical to {@code mul} and
+ * {@code mulTransB} with the same operands, except that {@code mulTransB} with fewer than
+ * {@value #DOT_MAX_ROWS} rows (the dot path) sums in another order; and, as with every path here,
+ * bit-identical whatever the thread split.
+ *
  * <p>Scratch. Each thread keeps its packing buffers in a thread-local, grown when needed; a call
  * allocates nothing else unless it is split over threads.
  */
@@ -75,6 +84,8 @@ public final class VectorGemm implements Gemm {
     private static final int PACKED = 0;
     private static final int DOT = 1;
     private static final int ROWS = 2;
+    /** Strips of a packed operand read together by the 1-row kernel of {@link #mulPacked}. */
+    private static final int GROUP = 4;
     /** B rows per dot-product column group (4 tiles of 4×4, or one 1×16). */
     private static final int DOT_COLS = 16;
 
@@ -193,6 +204,164 @@ public final class VectorGemm implements Gemm {
         return "vector(" + S.vectorBitSize() + "-bit, " + L + " lanes)";
     }
 
+    /**
+     * Packs op(b) (k×n) once, in the layout {@link #block} builds on every call: for each depth block
+     * pc of {@value #KC}, the strips of NR columns of op(b)[pc.., ..], strip s at
+     * data[pc·nPad + s·kc·NR] with element (p, j) at p·NR + j, where nPad is n rounded up to NR and
+     * the padding is zero.
+     */
+    @Override
+    public PackedMatrix pack(boolean transposed, int k, int n, float[] b, int bOff, PackedMatrix reuse) {
+        if (k < 0 || n < 0) {
+            throw new IllegalArgumentException("pack: sizes must be non-negative, got k=" + k + ", n=" + n);
+        }
+        ScalarGemm.checkExtent(transposed ? "packTransB" : "pack", "b", b, bOff, (long) k * n);
+        int nPad = ScalarGemm.ceilDiv(n, NR) * NR;
+        float[] data = PackedMatrix.storage(reuse, Math.multiplyExact(k, nPad)); // every element is written
+        for (int pc = 0; pc < k; pc += KC) {
+            packB(transposed, b, bOff, n, k, 0, n, pc, Math.min(KC, k - pc), data, pc * nPad);
+        }
+        return new PackedMatrix(this, PackedMatrix.STRIPS, transposed, k, n, data);
+    }
+
+    /**
+     * c = a · op(b) + beta·c with op(b) from {@link #pack}: the packed path without packing b, so the
+     * bits are those of {@code mul} and {@code mulTransB} (except mulTransB's dot path, fewer than
+     * {@value #DOT_MAX_ROWS} rows). The last 1–3 rows (all of them at batch 1) go through a kernel of
+     * one row × 4 strips, whose 8 independent chains keep the FMA units busy where the 1-row kernel
+     * would wait on one chain per vector.
+     */
+    @Override
+    public void mulPacked(int m, float[] a, int aOff, PackedMatrix b, float[] c, int cOff, float beta) {
+        if (b.layout != PackedMatrix.STRIPS) {
+            Gemm.super.mulPacked(m, a, aOff, b, c, cOff, beta);
+            return;
+        }
+        int n = b.cols;
+        int k = b.rows;
+        ScalarGemm.checkOperands("mulPacked", m, n, k, a, aOff, b.data, 0, c, cOff, beta);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        boolean add = beta != 0f;
+        if (k == 0) {
+            if (!add) {
+                Arrays.fill(c, cOff, cOff + m * n, 0f);
+            }
+            return;
+        }
+        float[] bp = b.data;
+        int rowTiles = ScalarGemm.ceilDiv(m, MR);
+        int colTiles = ScalarGemm.ceilDiv(n, NR);
+        boolean splitRows = rowTiles >= colTiles;
+        int parts = WORKERS.parts((long) m * n * k, parallelMinFmas, splitRows ? rowTiles : colTiles);
+        if (parts == 1) {
+            packedBlock(m, n, k, a, aOff, bp, c, cOff, add, 0, m, 0, n);
+            return;
+        }
+        WORKERS.run(parts, part -> {
+            if (splitRows) {
+                int i0 = ScalarGemm.Workers.split(rowTiles, parts, part) * MR;
+                int i1 = Math.min(m, ScalarGemm.Workers.split(rowTiles, parts, part + 1) * MR);
+                packedBlock(m, n, k, a, aOff, bp, c, cOff, add, i0, i1, 0, n);
+            } else {
+                int j0 = ScalarGemm.Workers.split(colTiles, parts, part) * NR;
+                int j1 = Math.min(n, ScalarGemm.Workers.split(colTiles, parts, part + 1) * NR);
+                packedBlock(m, n, k, a, aOff, bp, c, cOff, add, 0, m, j0, j1);
+            }
+        });
+    }
+
+    /**
+     * Rows [i0, i1) × columns [j0, j1) of c (j0 a multiple of NR) from op(b) packed at bp. Per depth
+     * block, all the rows of a are packed (strip q of MR rows at ap[q·MR·kc]); then for each group of
+     * {@value #GROUP} strips of b, each strip is read from memory once and reused from L1 by every
+     * block of 8 (or 4) rows, and the last 1–3 rows go through {@link #kernel1Wide}.
+     */
+    private static void packedBlock(int m, int n, int k, float[] a, int aOff, float[] bp, float[] c, int cOff,
+            boolean add, int i0, int i1, int j0, int j1) {
+        Scratch s = SCRATCH.get();
+        int nPad = ScalarGemm.ceilDiv(n, NR) * NR;
+        int rows = i1 - i0;
+        int iThin = i0 + rows / MR * MR + (rows % MR >= 4 ? 4 : 0); // rows past this take the 1-row kernel
+        float[] ap = s.packedA(ScalarGemm.ceilDiv(rows, MR) * MR * KC);
+        float[] tile = s.tile;
+        for (int pc = 0; pc < k; pc += KC) {
+            int kc = Math.min(KC, k - pc);
+            boolean acc = add || pc > 0;
+            for (int ic = i0, q = 0; ic < i1; ic += MR, q++) {
+                packA(false, a, aOff, m, k, ic, Math.min(MR, i1 - ic), pc, kc, ap, q * MR * kc);
+            }
+            int blockAt = pc * nPad;
+            int stripSize = kc * NR;
+            for (int jg = j0; jg < j1; jg += GROUP * NR) {
+                int jgEnd = Math.min(j1, jg + GROUP * NR);
+                for (int jr = jg; jr < jgEnd; jr += NR) {
+                    int nr = Math.min(NR, j1 - jr);
+                    int bo = blockAt + jr / NR * stripSize;
+                    for (int ic = i0, ao = 0; ic < iThin; ic += MR, ao += MR * kc) {
+                        int mr = Math.min(MR, iThin - ic);
+                        if (mr == MR) {
+                            kernel8(kc, ap, ao, bp, bo, NR, tile);
+                        } else {
+                            kernel4(kc, ap, ao, 0, bp, bo, NR, tile);
+                        }
+                        store(tile, 0, mr, nr, c, cOff + ic * n + jr, n, acc);
+                    }
+                }
+                int strips = ScalarGemm.ceilDiv(jgEnd - jg, NR);
+                int bo = blockAt + jg / NR * stripSize;
+                for (int i = iThin; i < i1; i++) { // past the group's last strip, repeat it and drop the sums
+                    kernel1Wide(kc, ap, (i - i0) / MR * MR * kc + (i - i0) % MR, bp, bo,
+                            Math.min(1, strips - 1) * stripSize, Math.min(2, strips - 1) * stripSize,
+                            Math.min(3, strips - 1) * stripSize, tile);
+                    for (int t = 0, jr = jg; t < strips; t++, jr += NR) {
+                        store(tile, t * NR, 1, Math.min(NR, j1 - jr), c, cOff + i * n + jr, n, acc);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * tile[t·NR + j] = Σ_p ap[ao + p·MR] · bp[bo + dt + p·NR + j] for the 4 strips at dt = 0, d1, d2, d3
+     * (fma in order of p, as in {@link #kernel8}).
+     */
+    private static void kernel1Wide(int kc, float[] ap, int ao, float[] bp, int bo, int d1, int d2, int d3,
+            float[] tile) {
+        int b1 = bo + d1;
+        int b2 = bo + d2;
+        int b3 = bo + d3;
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = c00;
+        FloatVector c10 = c00;
+        FloatVector c11 = c00;
+        FloatVector c20 = c00;
+        FloatVector c21 = c00;
+        FloatVector c30 = c00;
+        FloatVector c31 = c00;
+        for (int p = 0; p < kc; p++) {
+            FloatVector x = FloatVector.broadcast(S, ap[ao + p * MR]);
+            int o = p * NR;
+            c00 = x.fma(FloatVector.fromArray(S, bp, bo + o), c00);
+            c01 = x.fma(FloatVector.fromArray(S, bp, bo + o + L), c01);
+            c10 = x.fma(FloatVector.fromArray(S, bp, b1 + o), c10);
+            c11 = x.fma(FloatVector.fromArray(S, bp, b1 + o + L), c11);
+            c20 = x.fma(FloatVector.fromArray(S, bp, b2 + o), c20);
+            c21 = x.fma(FloatVector.fromArray(S, bp, b2 + o + L), c21);
+            c30 = x.fma(FloatVector.fromArray(S, bp, b3 + o), c30);
+            c31 = x.fma(FloatVector.fromArray(S, bp, b3 + o + L), c31);
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
+    }
+
     private static void run(ScalarGemm.Op op, int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
             float[] c, int cOff, float beta) {
         ScalarGemm.checkOperands(op.label, m, n, k, a, aOff, b, bOff, c, cOff, beta);
@@ -254,13 +423,13 @@ public final class VectorGemm implements Gemm {
                 int kc = Math.min(KC, k - pc);
                 boolean acc = add || pc > 0;
                 if (packB) {
-                    packB(transB, b, bOff, n, k, jc, nc, pc, kc, bp);
+                    packB(transB, b, bOff, n, k, jc, nc, pc, kc, bp, 0);
                 } else if (fullStrips * NR < nc) { // only the ragged last strip, zero-padded
-                    packB(false, b, bOff, n, k, jc + fullStrips * NR, nc - fullStrips * NR, pc, kc, bp);
+                    packB(false, b, bOff, n, k, jc + fullStrips * NR, nc - fullStrips * NR, pc, kc, bp, 0);
                 }
                 for (int ic = i0; ic < i1; ic += MR) {
                     int mr = Math.min(MR, i1 - ic);
-                    packA(transA, a, aOff, m, k, ic, mr, pc, kc, ap);
+                    packA(transA, a, aOff, m, k, ic, mr, pc, kc, ap, 0);
                     for (int strip = 0, jr = 0; jr < nc; strip++, jr += NR) {
                         int nr = Math.min(NR, nc - jr);
                         float[] bs;
@@ -294,19 +463,24 @@ public final class VectorGemm implements Gemm {
             int ldc, boolean acc, float[] tile) {
         int r = 0;
         if (mr == MR) {
-            kernel8(kc, ap, bs, bo, bStride, tile);
+            kernel8(kc, ap, 0, bs, bo, bStride, tile);
             r = MR;
         }
         for (; r + 4 <= mr; r += 4) {
-            kernel4(kc, ap, r, bs, bo, bStride, tile);
+            kernel4(kc, ap, 0, r, bs, bo, bStride, tile);
         }
         for (; r < mr; r++) {
-            kernel1(kc, ap, r, bs, bo, bStride, tile);
+            kernel1(kc, ap, 0, r, bs, bo, bStride, tile);
         }
+        store(tile, 0, mr, nr, c, co, ldc, acc);
+    }
+
+    /** c[co + i·ldc + j] (+)= tile[to + i·NR + j] for i < rows, j < nr ≤ NR. */
+    private static void store(float[] tile, int to, int rows, int nr, float[] c, int co, int ldc, boolean acc) {
         if (nr == NR) {
-            for (int i = 0, ci = co; i < mr; i++, ci += ldc) {
-                FloatVector t0 = FloatVector.fromArray(S, tile, i * NR);
-                FloatVector t1 = FloatVector.fromArray(S, tile, i * NR + L);
+            for (int i = 0, ti = to, ci = co; i < rows; i++, ti += NR, ci += ldc) {
+                FloatVector t0 = FloatVector.fromArray(S, tile, ti);
+                FloatVector t1 = FloatVector.fromArray(S, tile, ti + L);
                 if (acc) {
                     t0 = t0.add(FloatVector.fromArray(S, c, ci));
                     t1 = t1.add(FloatVector.fromArray(S, c, ci + L));
@@ -315,18 +489,18 @@ public final class VectorGemm implements Gemm {
                 t1.intoArray(c, ci + L);
             }
         } else {
-            for (int i = 0; i < mr; i++) {
+            for (int i = 0; i < rows; i++) {
                 for (int j = 0; j < nr; j++) {
                     int ci = co + i * ldc + j;
-                    float t = tile[i * NR + j];
+                    float t = tile[to + i * NR + j];
                     c[ci] = acc ? c[ci] + t : t;
                 }
             }
         }
     }
 
-    /** tile[r·NR + j] = Σ_p ap[p·MR + r] · bs[bo + p·bStride + j] for r < 8, j < NR (fma in order of p). */
-    private static void kernel8(int kc, float[] ap, float[] bs, int bo, int bStride, float[] tile) {
+    /** tile[r·NR + j] = Σ_p ap[ao + p·MR + r] · bs[bo + p·bStride + j] for r < 8, j < NR (fma in order of p). */
+    private static void kernel8(int kc, float[] ap, int ao, float[] bs, int bo, int bStride, float[] tile) {
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c01 = c00;
         FloatVector c10 = c00;
@@ -346,7 +520,7 @@ public final class VectorGemm implements Gemm {
         for (int p = 0, bi = bo; p < kc; p++, bi += bStride) {
             FloatVector b0 = FloatVector.fromArray(S, bs, bi);
             FloatVector b1 = FloatVector.fromArray(S, bs, bi + L);
-            int ai = p * MR;
+            int ai = ao + p * MR;
             FloatVector x = FloatVector.broadcast(S, ap[ai]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
@@ -391,7 +565,7 @@ public final class VectorGemm implements Gemm {
     }
 
     /** As {@link #kernel8} for packed rows r0 .. r0+3. */
-    private static void kernel4(int kc, float[] ap, int r0, float[] bs, int bo, int bStride, float[] tile) {
+    private static void kernel4(int kc, float[] ap, int ao, int r0, float[] bs, int bo, int bStride, float[] tile) {
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c01 = c00;
         FloatVector c10 = c00;
@@ -403,7 +577,7 @@ public final class VectorGemm implements Gemm {
         for (int p = 0, bi = bo; p < kc; p++, bi += bStride) {
             FloatVector b0 = FloatVector.fromArray(S, bs, bi);
             FloatVector b1 = FloatVector.fromArray(S, bs, bi + L);
-            int ai = p * MR + r0;
+            int ai = ao + p * MR + r0;
             FloatVector x = FloatVector.broadcast(S, ap[ai]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
@@ -428,11 +602,11 @@ public final class VectorGemm implements Gemm {
     }
 
     /** As {@link #kernel8} for packed row r. */
-    private static void kernel1(int kc, float[] ap, int r, float[] bs, int bo, int bStride, float[] tile) {
+    private static void kernel1(int kc, float[] ap, int ao, int r, float[] bs, int bo, int bStride, float[] tile) {
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c01 = c00;
         for (int p = 0, bi = bo; p < kc; p++, bi += bStride) {
-            FloatVector x = FloatVector.broadcast(S, ap[p * MR + r]);
+            FloatVector x = FloatVector.broadcast(S, ap[ao + p * MR + r]);
             c00 = x.fma(FloatVector.fromArray(S, bs, bi), c00);
             c01 = x.fma(FloatVector.fromArray(S, bs, bi + L), c01);
         }
@@ -440,18 +614,18 @@ public final class VectorGemm implements Gemm {
         c01.intoArray(tile, r * NR + L);
     }
 
-    /** ap[p·MR + r] = op(a)[ic + r, pc + p] for r < mr, p < kc. */
+    /** ap[apOff + p·MR + r] = op(a)[ic + r, pc + p] for r < mr, p < kc. */
     private static void packA(boolean transA, float[] a, int aOff, int m, int k, int ic, int mr, int pc, int kc,
-            float[] ap) {
+            float[] ap, int apOff) {
         if (transA) { // a is stored k×m: the mr values of one p are contiguous
             for (int p = 0; p < kc; p++) {
-                System.arraycopy(a, aOff + (pc + p) * m + ic, ap, p * MR, mr);
+                System.arraycopy(a, aOff + (pc + p) * m + ic, ap, apOff + p * MR, mr);
             }
         } else {
             for (int r = 0; r < mr; r++) {
                 int src = aOff + (ic + r) * k + pc;
                 for (int p = 0; p < kc; p++) {
-                    ap[p * MR + r] = a[src + p];
+                    ap[apOff + p * MR + r] = a[src + p];
                 }
             }
         }
@@ -459,14 +633,14 @@ public final class VectorGemm implements Gemm {
 
     /**
      * Packs op(b)[pc .. pc+kc, jc .. jc+nc) into strips of NR columns, strip s at bp[s·kc·NR], element
-     * (p, j) at p·NR + j; the last strip is zero-padded to NR columns. b is stored k×n, or n×k when
+     * (p, j) at p·NR + j, all from bp[bpOff]; the last strip is zero-padded to NR columns. b is stored k×n, or n×k when
      * transB (then n is not needed).
      */
     private static void packB(boolean transB, float[] b, int bOff, int n, int k, int jc, int nc, int pc, int kc,
-            float[] bp) {
+            float[] bp, int bpOff) {
         for (int strip = 0, j0 = 0; j0 < nc; strip++, j0 += NR) {
             int w = Math.min(NR, nc - j0);
-            int dst = strip * kc * NR;
+            int dst = bpOff + strip * kc * NR;
             if (transB) { // b is stored n×k: op(b)[p, j] = b[j, p]
                 for (int j = 0; j < w; j++) {
                     int src = bOff + (jc + j0 + j) * k + pc;
@@ -509,7 +683,7 @@ public final class VectorGemm implements Gemm {
         for (int pc = 0; pc < k; pc += KC) {
             int kc = Math.min(KC, k - pc);
             boolean acc = add || pc > 0;
-            packB(true, a, aOff, 0, k, i0, i1 - i0, pc, kc, at); // aᵀ[p, i] = a[i, p], packed as bᵀ is
+            packB(true, a, aOff, 0, k, i0, i1 - i0, pc, kc, at, 0); // aᵀ[p, i] = a[i, p], packed as bᵀ is
             for (int j = j0; j < j1; j += MR) {
                 int rows = Math.min(MR, j1 - j);
                 int x0 = bOff + j * k + pc;
@@ -883,6 +1057,14 @@ public final class VectorGemm implements Gemm {
         final float[] tail = new float[L];
         final int[] rows = new int[DOT_COLS];
         private float[] b = new float[0];
+        private float[] aAll = new float[0];
+
+        float[] packedA(int size) {
+            if (aAll.length < size) {
+                aAll = new float[size];
+            }
+            return aAll;
+        }
 
         float[] b(int size) {
             if (b.length < size) {

@@ -5,6 +5,7 @@ import java.util.Objects;
 import org.rnn4j.matrix.Activation;
 import org.rnn4j.matrix.Kernels;
 import org.rnn4j.matrix.Matrix;
+import org.rnn4j.matrix.PackedMatrix;
 
 /**
  * The Elman recurrent layer (Elman 1990, "Finding structure in time"), as PyTorch's {@code nn.RNN}
@@ -33,6 +34,7 @@ public final class ElmanLayer implements RecurrentLayer {
     final Parameter biasIh;   // (H)
     final Parameter biasHh;   // (H)
     private final Matrix bias; // (1, H) b_ih + b_hh, refreshed each forward
+    private PackedMatrix packedHh; // W_hh packed at the start of each pass, storage reused
 
     // Caches of the last forward pass, reallocated only when T·B or B grows.
     private final StepBuffers buf = new StepBuffers();
@@ -117,9 +119,10 @@ public final class ElmanLayer implements RecurrentLayer {
         Kernels.mulTransB(input, weightIh.value, h);
         Kernels.addRowVector(h, bias);
         Matrix prev = state0;
+        PackedMatrix wHhT = packedHh = Kernels.packTransB(weightHh.value, packedHh); // W_hh is fixed in a pass
         for (int t = 0; t < steps; t++) {
             Matrix ht = hSteps[t];
-            Kernels.mulTransBAdd(prev, weightHh.value, ht); // a_t += h_{t-1}·W_hhᵀ
+            Kernels.mulPackedAdd(prev, wHhT, ht); // a_t += h_{t-1}·W_hhᵀ
             activation.applyInPlace(ht.data, ht.offset, ht.offset + ht.size());
             prev = ht;
         }
@@ -155,6 +158,7 @@ public final class ElmanLayer implements RecurrentLayer {
     @Override
     public Matrix backward(Matrix dOutput, Matrix dFinalState) {
         requireForward("backward()");
+        PackedMatrix wHh = packedHh = Kernels.pack(weightHh.value, packedHh); // for da_t·W_hh
         int n = steps * batch;
         if (dOutput != null) {
             dOutput.requireShape(n, hiddenSize, "gradient of the Elman layer output (T·B × H)");
@@ -179,7 +183,7 @@ public final class ElmanLayer implements RecurrentLayer {
                 float dh = cd[i] + (dOutput == null ? 0f : dOutput.data[dOutput.offset + base + i]);
                 dad[base + i] = dh * activation.derivativeFromOutput(hd[base + i]);
             }
-            Kernels.mul(dASteps[t], weightHh.value, carry); // dh_{t-1} = da_t · W_hh
+            Kernels.mulPacked(dASteps[t], wHh, carry); // dh_{t-1} = da_t · W_hh
         }
         // Weight, bias and input gradients, one product each over all steps.
         RecurrentGradients.accumulate(dA, dA, x, state0, h, steps, batch, weightIh, weightHh, biasIh, biasHh, dX);

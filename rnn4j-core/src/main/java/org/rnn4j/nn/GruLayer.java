@@ -5,6 +5,7 @@ import java.util.Objects;
 import org.rnn4j.matrix.Activation;
 import org.rnn4j.matrix.Kernels;
 import org.rnn4j.matrix.Matrix;
+import org.rnn4j.matrix.PackedMatrix;
 
 /**
  * The gated recurrent unit (Cho et al. 2014, "Learning phrase representations using RNN
@@ -43,6 +44,7 @@ public final class GruLayer implements RecurrentLayer {
     final Parameter weightHh; // (3H, H)
     final Parameter biasIh;   // (3H)
     final Parameter biasHh;   // (3H)
+    private PackedMatrix packedHh; // W_hh packed at the start of each pass, storage reused
 
     // Caches of the last forward pass, reallocated only when T or B changes.
     private final StepBuffers buf = new StepBuffers();
@@ -125,9 +127,10 @@ public final class GruLayer implements RecurrentLayer {
         // ax = X·W_ihᵀ + b_ih for all steps at once
         Kernels.mulTransB(input, weightIh.value, ax);
         Kernels.addRowVector(ax, biasIh.value);
+        PackedMatrix wHhT = packedHh = Kernels.packTransB(weightHh.value, packedHh); // W_hh is fixed in a pass
         for (int t = 0; t < steps; t++) {
             Matrix hPrev = t == 0 ? h0 : hSteps[t - 1];
-            Kernels.mulTransB(hPrev, weightHh.value, ahSteps[t]); // ah_t = h_{t-1}·W_hhᵀ
+            Kernels.mulPacked(hPrev, wHhT, ahSteps[t]); // ah_t = h_{t-1}·W_hhᵀ
             cell(axSteps[t], ahSteps[t], hPrev, hSteps[t], batch);
         }
         forwardDone = true;
@@ -188,6 +191,7 @@ public final class GruLayer implements RecurrentLayer {
     @Override
     public Matrix backward(Matrix dOutput, Matrix dFinalState) {
         requireForward("backward()");
+        PackedMatrix wHh = packedHh = Kernels.pack(weightHh.value, packedHh); // for dAh_t·W_hh
         int hs = hiddenSize;
         if (dOutput != null) {
             dOutput.requireShape(steps * batch, hs, "gradient of the GRU layer output (T·B × H)");
@@ -234,7 +238,7 @@ public final class GruLayer implements RecurrentLayer {
                 }
             }
             // ah = W_hh hPrev  =>  dhPrev += dAh · W_hh
-            Kernels.mulAdd(dAhSteps[t], weightHh.value, dh);
+            Kernels.mulPackedAdd(dAhSteps[t], wHh, dh);
         }
         // Weight, bias and input gradients, one product each over all steps (input side dAx, hidden side dAh).
         RecurrentGradients.accumulate(dAx, dAh, x, h0, h, steps, batch, weightIh, weightHh, biasIh, biasHh, dX);

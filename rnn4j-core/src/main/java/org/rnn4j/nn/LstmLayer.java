@@ -5,6 +5,7 @@ import java.util.Objects;
 import org.rnn4j.matrix.Activation;
 import org.rnn4j.matrix.Kernels;
 import org.rnn4j.matrix.Matrix;
+import org.rnn4j.matrix.PackedMatrix;
 
 /**
  * The long short-term memory layer with a forget gate (Hochreiter and Schmidhuber 1997, "Long
@@ -43,6 +44,7 @@ public final class LstmLayer implements RecurrentLayer {
     final Parameter biasIh;   // (4H)
     final Parameter biasHh;   // (4H)
     private final Matrix bias; // (1, 4H) b_ih + b_hh, refreshed each forward and step
+    private PackedMatrix packedHh; // W_hh packed at the start of each pass, storage reused
 
     // Caches of the last forward pass, reallocated only when T or B changes.
     private final StepBuffers buf = new StepBuffers();
@@ -144,10 +146,11 @@ public final class LstmLayer implements RecurrentLayer {
         // a = X·W_ihᵀ + (b_ih + b_hh) for all steps at once
         Kernels.mulTransB(input, weightIh.value, gates);
         Kernels.addRowVector(gates, bias);
+        PackedMatrix wHhT = packedHh = Kernels.packTransB(weightHh.value, packedHh); // W_hh is fixed in a pass
         for (int t = 0; t < steps; t++) {
             Matrix hPrev = t == 0 ? h0 : hSteps[t - 1];
             Matrix cPrev = t == 0 ? c0 : cSteps[t - 1];
-            Kernels.mulTransBAdd(hPrev, weightHh.value, gateSteps[t]); // a_t += h_{t-1}·W_hhᵀ
+            Kernels.mulPackedAdd(hPrev, wHhT, gateSteps[t]); // a_t += h_{t-1}·W_hhᵀ
             cell(gateSteps[t], cPrev, cSteps[t], tanhCSteps[t], hSteps[t], batch);
         }
         if (this.lengths == null) {
@@ -219,6 +222,7 @@ public final class LstmLayer implements RecurrentLayer {
     @Override
     public Matrix backward(Matrix dOutput, Matrix dFinalState) {
         requireForward("backward()");
+        PackedMatrix wHh = packedHh = Kernels.pack(weightHh.value, packedHh); // for da_t·W_hh
         int hs = hiddenSize;
         if (dOutput != null) {
             dOutput.requireShape(steps * batch, hs, "gradient of the LSTM layer output (T·B × H)");
@@ -264,7 +268,7 @@ public final class LstmLayer implements RecurrentLayer {
                 }
             }
             // a = ... + W_hh hPrev  =>  dhPrev = da · W_hh
-            Kernels.mul(dGateSteps[t], weightHh.value, dh);
+            Kernels.mulPacked(dGateSteps[t], wHh, dh);
         }
         // Weight, bias and input gradients, one product each over all steps.
         RecurrentGradients.accumulate(dGates, dGates, x, h0, h, steps, batch, weightIh, weightHh, biasIh, biasHh, dX);

@@ -26,6 +26,10 @@ class GemmBench {
         {"mulTransB", "1", "512", "512", "recurrent step, batch 1"},
         {"mulTransA", "512", "128", "2048", "weight gradient dW += dGatesᵀ·X"},
         {"mul", "32", "512", "2048", "step backward dH = dGates·W_hh"},
+        {"packedTransB", "32", "2048", "512", "recurrent step on W_hhᵀ packed once, B=32, H=512"},
+        {"packedTransB", "64", "512", "128", "recurrent step on W_hhᵀ packed once, B=64, H=128"},
+        {"packedTransB", "1", "512", "512", "batch-1 step on W_hhᵀ packed once"},
+        {"packed", "32", "512", "2048", "step backward on W_hh packed once"},
     };
 
     @Test
@@ -44,6 +48,7 @@ class GemmBench {
                 float[] a = random(m * k, r);
                 float[] b = random(k * n, r);
                 float[] c = new float[m * n];
+                packed = null;
                 for (String backend : new String[] {"naive", "scalar", "vector"}) {
                     for (int threads : backend.equals("naive") ? new int[] {1} : new int[] {1, 2}) {
                         ScalarGemm.setThreads(threads);
@@ -62,6 +67,9 @@ class GemmBench {
         }
         System.out.print(out);
     }
+
+    /** The packed b of the current configuration. */
+    private static PackedMatrix packed;
 
     private static float[] random(int size, SplittableRandom r) {
         float[] x = new float[size];
@@ -95,6 +103,13 @@ class GemmBench {
     }
 
     private static void call(Gemm g, String op, int m, int n, int k, float[] a, float[] b, float[] c) {
+        if (op.startsWith("packed")) { // b is packed outside the timed loop
+            if (packed == null || packed.packer != g || packed.rows != k || packed.cols != n) {
+                packed = g.pack(op.equals("packedTransB"), k, n, b, 0, null);
+            }
+            g.mulPacked(m, a, 0, packed, c, 0, 0f);
+            return;
+        }
         switch (op) {
             case "mul":
                 g.mul(m, n, k, a, 0, b, 0, c, 0, 0f);
