@@ -152,6 +152,11 @@ public final class RecurrentStack {
         return layers.length;
     }
 
+    /**
+     * Layer k's cell (or bidirectional pair) as built, for its parameters and sizes. With checkpointing,
+     * the stack's forward and backward run through a {@link CheckpointedLayer} around it, so the cell's own
+     * caches then hold one chunk only: take states and gradients from the stack.
+     */
     public RecurrentLayer layer(int k) {
         return layers[k];
     }
