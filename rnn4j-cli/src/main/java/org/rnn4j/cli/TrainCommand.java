@@ -384,6 +384,9 @@ final class TrainCommand implements Callable<Integer> {
                 batch,
                 (double) steps / batches.windowsPerEpoch(), Kernels.backend().name());
         err.printf("optimizer: %s, learning rate %s%n", optimizer, opt.learningRate());
+        if (checkpointEvery > 0) {
+            err.printf("gradient checkpointing: activations kept for %d steps at a time, recomputed in backward%n", checkpointEvery);
+        }
         if (resumed != null) {
             err.printf("resuming at step %d of %d from %s%n", resumed.training().step(), steps, dir.resolve(CHECKPOINT));
         }

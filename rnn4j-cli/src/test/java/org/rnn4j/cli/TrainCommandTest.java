@@ -119,6 +119,8 @@ class TrainCommandTest {
         Cli.Run ckpt = Cli.run(args(SMALL, "train", "--text", text.toString(), "--out", dir.resolve("b").toString(),
                 "--json", lstm[0], lstm[1], lstm[2], lstm[3], "--checkpoint-every", "3"));
         assertEquals(Main.EXIT_OK, ckpt.exit(), ckpt.transcript());
+        ckpt.assertContainsAll(ckpt.err(), "gradient checkpointing: activations kept for 3 steps");
+        assertFalse(plain.err().contains("gradient checkpointing"), plain.transcript());
         // 30 SGD steps of gradients equal to float rounding (≈1e-7 relative) stay within 1e-4 of each other
         assertEquals(plain.lastOutJson().get("valid_loss").asDouble(), ckpt.lastOutJson().get("valid_loss").asDouble(),
                 1e-4, ckpt.transcript());
