@@ -17,6 +17,7 @@ import org.rnn4j.io.ModelFile;
 import org.rnn4j.matrix.Kernels;
 import org.rnn4j.matrix.Rng;
 import org.rnn4j.model.CellType;
+import org.rnn4j.model.RecurrentStack;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -49,6 +50,8 @@ final class BenchCommand implements Callable<Integer> {
     static final int MEMORY_SEQ_LEN = 1000;
     static final int MEMORY_HIDDEN = 512;
     static final int MEMORY_BATCH = 32;
+    /** Training steps timed after the memory measurement (the fastest is reported). */
+    static final int MEMORY_TIMED_STEPS = 2;
     private static final long SEED = TrainCommand.DEFAULT_SEED;
     private static final double MB = 1e6;
 
@@ -102,6 +105,11 @@ final class BenchCommand implements Callable<Integer> {
             + ", H=" + MEMORY_HIDDEN + ", B=" + MEMORY_BATCH + ", 1 layer, for each cell (MB = 10^6 bytes).")
     boolean memory;
 
+    @Option(names = "--checkpoint-every", paramLabel = "K", description = "With --memory: measure each cell also with "
+            + "gradient checkpointing every K steps (activations kept for K steps and recomputed in backward, as "
+            + "train --checkpoint-every), and the time of a training step with and without it.")
+    Integer checkpointEvery;
+
     @Option(names = "--jit-warmup", paramLabel = "SECONDS", description = "Run each grid point this long before "
             + "its timing starts, so that the JIT has compiled it; 0 gives bench_rnn.py's protocol exactly "
             + "(default: ${DEFAULT-VALUE}).")
@@ -123,6 +131,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--memory-batch", hidden = true)
     int memoryBatch = MEMORY_BATCH;
+
+    @Option(names = "--memory-timed-steps", hidden = true)
+    int memoryTimedSteps = MEMORY_TIMED_STEPS;
 
     /** The grid after the preset and the explicit options. */
     record Grid(List<CellType> cells, List<Integer> layers, List<Integer> hidden, List<Integer> batch) {
@@ -159,7 +170,7 @@ final class BenchCommand implements Callable<Integer> {
         out.flush();
         int total = (noTrain ? 0 : grid.cells.size() * grid.layers.size() * grid.hidden.size() * grid.batch.size())
                 + (noInfer ? 0 : grid.cells.size() * grid.layers.size() * grid.hidden.size())
-                + (memory ? grid.cells.size() : 0);
+                + (memory ? grid.cells.size() * (checkpointEvery != null ? 2 : 1) : 0);
         int done = 0;
         ArrayNode train = root.putArray("train");
         if (!noTrain) {
@@ -186,7 +197,10 @@ final class BenchCommand implements Callable<Integer> {
         if (memory) {
             ArrayNode mem = root.putArray("memory");
             for (CellType cell : grid.cells) {
-                mem.add(memoryPoint(out, ++done, total, cell));
+                mem.add(memoryPoint(out, ++done, total, cell, RecurrentStack.NO_CHECKPOINTING));
+                if (checkpointEvery != null) {
+                    mem.add(memoryPoint(out, ++done, total, cell, checkpointEvery));
+                }
             }
         }
         if (json != null) {
@@ -230,24 +244,42 @@ final class BenchCommand implements Callable<Integer> {
         return r;
     }
 
-    private ObjectNode memoryPoint(PrintWriter out, int done, int total, CellType cell) {
+    /** Heap of one training step (model creation included), then the time of a few more; k = 0: no checkpointing. */
+    private ObjectNode memoryPoint(PrintWriter out, int done, int total, CellType cell, int k) {
         int t = memorySeqLen;
         int h = memoryHidden;
         int b = memoryBatch;
         HeapProbe.Usage u = HeapProbe.measure(() -> {
-            BenchModel.Training training = new BenchModel.Training(cell, 1, h, b, t, new Rng(SEED));
+            BenchModel.Training training = new BenchModel.Training(cell, 1, h, b, t, new Rng(SEED), k);
             training.step();
             return training;
         });
-        double activations = BenchModel.activationBytes(cell, 1, h, b, t) / MB;
-        out.printf(Locale.ROOT, "%s memory %-4s L=1 T=%d H=%d B=%d  peak heap %.1f MB (before %.1f, after %.1f); "
-                        + "stored activations (analytic) %.1f MB%n", counter(done, total), cell, t, h, b, u.peak() / MB,
-                u.before() / MB, u.retained() / MB, activations);
+        double stepSeconds = Double.NaN;
+        if (memoryTimedSteps > 0) {
+            BenchModel.Training training = new BenchModel.Training(cell, 1, h, b, t, new Rng(SEED), k);
+            for (int i = 0; i < memoryTimedSteps; i++) {
+                long start = System.nanoTime();
+                training.step();
+                stepSeconds = Math.min(Double.isNaN(stepSeconds) ? Double.MAX_VALUE : stepSeconds,
+                        (System.nanoTime() - start) / 1e9);
+            }
+        }
+        double activations = (k == RecurrentStack.NO_CHECKPOINTING ? BenchModel.activationBytes(cell, 1, h, b, t)
+                : BenchModel.checkpointedActivationBytes(cell, 1, h, b, t, k)) / MB;
+        out.printf(Locale.ROOT, "%s memory %-4s L=1 T=%d H=%d B=%d %-7s peak heap %.1f MB (before %.1f, after %.1f); "
+                        + "stored activations (analytic) %.1f MB%s%n", counter(done, total), cell, t, h, b,
+                k == RecurrentStack.NO_CHECKPOINTING ? "" : "ckpt=" + k, u.peak() / MB, u.before() / MB,
+                u.retained() / MB, activations,
+                Double.isNaN(stepSeconds) ? "" : String.format(Locale.ROOT, "; step %.2f s", stepSeconds));
         out.flush();
         ObjectNode r = JSON.createObjectNode();
         r.put("cell", cell.name()).put("layers", 1).put("hidden", h).put("batch", b).put("seq", t)
+                .put("checkpoint_every", k)
                 .put("peak_heap_mb", u.peak() / MB).put("heap_before_mb", u.before() / MB)
                 .put("heap_after_mb", u.retained() / MB).put("activations_mb", activations);
+        if (!Double.isNaN(stepSeconds)) {
+            r.put("step_s_min", stepSeconds);
+        }
         return r;
     }
 
@@ -291,6 +323,18 @@ final class BenchCommand implements Callable<Integer> {
         positive("--memory-seq-len", List.of(memorySeqLen));
         positive("--memory-hidden", List.of(memoryHidden));
         positive("--memory-batch", List.of(memoryBatch));
+        if (checkpointEvery != null) {
+            if (!memory) {
+                throw new CommandLine.ParameterException(cl, "--checkpoint-every applies to the memory report: add --memory");
+            }
+            if (checkpointEvery < 1) {
+                throw new CommandLine.ParameterException(cl, "--checkpoint-every must be at least 1 step, got "
+                        + checkpointEvery);
+            }
+        }
+        if (memoryTimedSteps < 0) {
+            throw new CommandLine.ParameterException(cl, "--memory-timed-steps must be 0 or more, got " + memoryTimedSteps);
+        }
         if (json != null && Files.isDirectory(json)) {
             throw new CommandLine.ParameterException(cl, "--json " + json + " is a directory; give a file name");
         }

@@ -4,6 +4,7 @@ import org.rnn4j.matrix.Rng;
 import org.rnn4j.model.CellType;
 import org.rnn4j.model.LanguageModel;
 import org.rnn4j.model.ModelConfig;
+import org.rnn4j.model.RecurrentStack;
 import org.rnn4j.model.RecurrentState;
 import org.rnn4j.nn.Init;
 import org.rnn4j.optim.Sgd;
@@ -69,6 +70,21 @@ final class BenchModel {
         return Float.BYTES * tokens * (hidden + layers * perLayer + VOCAB);
     }
 
+    /**
+     * Bytes of the forward values kept with gradient checkpointing every k steps: the embedded inputs, the
+     * logits and each layer's output h (T·B·H) for the whole sequence; one chunk's activations as
+     * {@link #activationBytes} counts them (k·B rows); and the ⌈T/k⌉ boundary states (B·S, S = 2H for LSTM).
+     */
+    static long checkpointedActivationBytes(CellType cell, int layers, int hidden, int batch, int steps, int k) {
+        long tokens = (long) batch * steps;
+        int chunk = Math.min(k, steps);
+        long chunkTokens = (long) batch * chunk;
+        long perLayerChunk = (long) gates(cell) * hidden + (cell == CellType.RNN ? 0 : 2L * hidden);
+        long boundaries = (long) ((steps + k - 1) / k) * batch * (cell == CellType.LSTM ? 2L * hidden : hidden);
+        return Float.BYTES * (tokens * (hidden + VOCAB) + layers * (tokens * hidden + chunkTokens * perLayerChunk
+                + boundaries));
+    }
+
     /** Random input and target tokens, time-major (T·B). */
     static int[] randomTokens(int count, Rng rng) {
         int[] t = new int[count];
@@ -93,7 +109,13 @@ final class BenchModel {
         private final RecurrentState state;
 
         Training(CellType cell, int layers, int hidden, int batch, int steps, Rng rng) {
+            this(cell, layers, hidden, batch, steps, rng, RecurrentStack.NO_CHECKPOINTING);
+        }
+
+        /** @param checkpointEvery gradient checkpointing every k steps, or {@link RecurrentStack#NO_CHECKPOINTING} */
+        Training(CellType cell, int layers, int hidden, int batch, int steps, Rng rng, int checkpointEvery) {
             this.model = create(cell, layers, hidden, rng);
+            model.rnn().setCheckpointEvery(checkpointEvery);
             this.sgd = new Sgd(model.parameters(), LEARNING_RATE);
             Rng data = rng.split("tokens");
             this.tokens = randomTokens(batch * steps, data);

@@ -82,6 +82,7 @@ final class TaskOptions {
         positive(cl, o.layers, "--layers");
         positive(cl, o.batch, "--batch");
         positive(cl, o.evalEvery, "--eval-every");
+        TrainCommand.checkCheckpointEvery(cl, o.checkpointEvery);
         if ((long) o.hidden * Math.max(o.hidden, o.embedding) > Integer.MAX_VALUE - 8) {
             throw new CommandLine.ParameterException(cl, "--hidden " + o.hidden + " is too large: a weight matrix of "
                     + o.hidden + " x " + Math.max(o.hidden, o.embedding) + " does not fit in one Java array");

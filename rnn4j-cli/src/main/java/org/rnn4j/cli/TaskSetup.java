@@ -116,8 +116,8 @@ final class TaskSetup {
                 .targetVocabSize(all.targetVocabulary().size()).embeddingDim(o.embedding).hiddenSize(o.hidden)
                 .numLayers(o.layers).dropout(o.dropout).build();
         Seq2Seq model = Seq2Seq.create(config, recurrentInit(o), rng.split("init"));
-        forgetBias(o, model.encoder());
-        forgetBias(o, model.decoder());
+        stackOptions(o, model.encoder());
+        stackOptions(o, model.decoder());
         Seq2SeqTask task = new Seq2SeqTask(model, split, o.beam == null ? 0 : o.beam, rng.split("dropout"));
         List<String> lines = new ArrayList<>();
         lines.add(String.format("data: %s, %d pairs (%d train, %d validation); sources: %d characters, up to %d long; "
@@ -193,7 +193,7 @@ final class TaskSetup {
 
     private static SequenceModel sequenceModel(TrainCommand o, Rng rng, SequenceModelConfig config) {
         SequenceModel model = SequenceModel.create(config, recurrentInit(o), rng.split("init"));
-        forgetBias(o, model.rnn());
+        stackOptions(o, model.rnn());
         return model;
     }
 
@@ -202,10 +202,12 @@ final class TaskSetup {
                 o.spectralRadius == null ? Float.NaN : o.spectralRadius);
     }
 
-    private static void forgetBias(TrainCommand o, RecurrentStack stack) {
+    /** The forget-gate bias (an initialisation) and gradient checkpointing (a runtime mode, not saved). */
+    private static void stackOptions(TrainCommand o, RecurrentStack stack) {
         if (o.forgetBias != null) {
             stack.setForgetGateBias(o.forgetBias);
         }
+        stack.setCheckpointEvery(o.checkpointEvery);
     }
 
     private static void requireClasses(TrainCommand o, LabelSet labels, String what) {

@@ -74,6 +74,9 @@ final class TaskTraining {
         err.printf("training: %d steps of B=%d (%.2f epochs of %d examples); validation every %d steps; kernels: %s%n",
                 steps, o.batch, (double) steps / perEpoch, task.trainSize(), o.evalEvery, Kernels.backend().name());
         err.printf("optimizer: %s, learning rate %s%n", o.optimizer, opt.learningRate());
+        if (o.checkpointEvery > 0) {
+            err.printf("gradient checkpointing: activations kept for %d steps at a time, recomputed in backward%n", o.checkpointEvery);
+        }
         err.flush();
 
         Map<String, String> provenance = provenance();

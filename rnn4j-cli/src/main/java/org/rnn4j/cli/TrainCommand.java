@@ -30,6 +30,7 @@ import org.rnn4j.matrix.Rng;
 import org.rnn4j.model.CellType;
 import org.rnn4j.model.LanguageModel;
 import org.rnn4j.model.ModelConfig;
+import org.rnn4j.model.RecurrentStack;
 import org.rnn4j.nn.Init;
 import org.rnn4j.sample.Sampler;
 import org.rnn4j.sample.SamplingOptions;
@@ -139,6 +140,11 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--batch", paramLabel = "B", description = "Parallel streams per batch (default: ${DEFAULT-VALUE}).")
     int batch = TrainingConfig.DEFAULT_BATCH;
+
+    @Option(names = "--checkpoint-every", paramLabel = "K", description = "Save memory: keep the recurrent layers' "
+            + "activations for only K steps at a time and recompute them in backward (gradient checkpointing; about "
+            + "one more forward pass per step, same results to float rounding); 0 = keep all (default: ${DEFAULT-VALUE}).")
+    int checkpointEvery = RecurrentStack.NO_CHECKPOINTING;
 
     @CommandLine.ArgGroup(exclusive = true)
     Duration duration = new Duration();
@@ -357,7 +363,8 @@ final class TrainCommand implements Callable<Integer> {
         TrainingConfig tc = TrainingConfig.builder().steps(steps).seqLen(seqLen).backpropSteps(k[1]).batch(batch)
                 .learningRate(opt.learningRate())
                 .clipNorm(clipNorm).clipValue(clipValue).evalEvery(evalEvery).maxSeconds(timeLimit * 60)
-                .nonFinite(NonFiniteGradient.fromId(nonFinite)).pascanuAlpha(pascanuAlpha).build();
+                .nonFinite(NonFiniteGradient.fromId(nonFinite)).pascanuAlpha(pascanuAlpha)
+                .checkpointEvery(checkpointEvery).build();
         Path dir = out != null ? out : Path.of("runs", "train-" + LocalDateTime.now().format(
                 DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         if (resumed == null) {
@@ -377,6 +384,9 @@ final class TrainCommand implements Callable<Integer> {
                 batch,
                 (double) steps / batches.windowsPerEpoch(), Kernels.backend().name());
         err.printf("optimizer: %s, learning rate %s%n", optimizer, opt.learningRate());
+        if (checkpointEvery > 0) {
+            err.printf("gradient checkpointing: activations kept for %d steps at a time, recomputed in backward%n", checkpointEvery);
+        }
         if (resumed != null) {
             err.printf("resuming at step %d of %d from %s%n", resumed.training().step(), steps, dir.resolve(CHECKPOINT));
         }
@@ -546,6 +556,14 @@ final class TrainCommand implements Callable<Integer> {
         Files.createDirectories(dir);
     }
 
+    /** --checkpoint-every K: K ≥ 1, or 0 for off; shared with the sequence tasks. */
+    static void checkCheckpointEvery(CommandLine cl, int k) {
+        if (k < 0) {
+            throw new CommandLine.ParameterException(cl, "--checkpoint-every must be at least 1 step, or 0 to keep every "
+                    + "activation, got " + k);
+        }
+    }
+
     private void validate() {
         CommandLine cl = spec.commandLine();
         if ((long) hidden * Math.max(hidden, embedding) > Integer.MAX_VALUE - 8) {
@@ -557,6 +575,7 @@ final class TrainCommand implements Callable<Integer> {
         positive(seqLen, "--seq-len");
         positive(batch, "--batch");
         positive(evalEvery, "--eval-every");
+        checkCheckpointEvery(cl, checkpointEvery);
         if (embedding < 0) {
             throw new CommandLine.ParameterException(cl, "--embedding must be 0 (one-hot) or positive, got " + embedding);
         }

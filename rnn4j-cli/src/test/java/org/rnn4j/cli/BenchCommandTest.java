@@ -155,6 +155,26 @@ class BenchCommandTest {
     }
 
     @Test
+    void memoryWithCheckpointingReportsBothAndTheStepTime() throws IOException {
+        Path json = dir.resolve("c.json");
+        Cli.Run r = bench("--cells", "lstm", "--no-train", "--no-infer", "--memory", "--checkpoint-every", "8",
+                "--memory-seq-len", "50", "--memory-hidden", "16", "--memory-batch", "4", "--memory-timed-steps", "1",
+                "--json", json.toString());
+        assertEquals(Main.EXIT_OK, r.exit(), r.transcript());
+        r.assertContainsAll(r.out(), "[1/2] memory LSTM", "[2/2] memory LSTM", "ckpt=8", "step ");
+        JsonNode mem = Cli.JSON.readTree(Files.readString(json)).get("memory");
+        assertEquals(2, mem.size());
+        assertEquals(0, mem.get(0).get("checkpoint_every").asInt());
+        assertEquals(8, mem.get(1).get("checkpoint_every").asInt());
+        assertEquals(BenchModel.checkpointedActivationBytes(CellType.LSTM, 1, 16, 4, 50, 8) / 1e6,
+                mem.get(1).get("activations_mb").asDouble(), 1e-12);
+        assertTrue(mem.get(1).get("activations_mb").asDouble() < mem.get(0).get("activations_mb").asDouble());
+        assertPositive(mem.get(1), "peak_heap_mb", "step_s_min");
+        bench("--no-train", "--checkpoint-every", "8").assertUsageError("bench", "--checkpoint-every", "add --memory");
+        bench("--memory", "--checkpoint-every", "0").assertUsageError("bench", "--checkpoint-every must be at least 1");
+    }
+
+    @Test
     void badOptionsAreUsageErrors() {
         bench("--cells", "lstm,foo").assertUsageError("bench", "--cells", "'foo'", "lstm, gru, rnn");
         bench("--hidden", "0").assertUsageError("bench", "--hidden must be a positive integer, got 0");

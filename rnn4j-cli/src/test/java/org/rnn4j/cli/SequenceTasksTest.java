@@ -159,6 +159,22 @@ class SequenceTasksTest {
     }
 
     @Test
+    void checkpointingTrainsTheSameTaskModelsToRounding() throws IOException {
+        // a bidirectional tagger (each direction checkpointed) and an encoder-decoder, in chunks of 2 steps:
+        // gradients equal to float rounding keep the validation loss within 1e-4
+        JsonNode tag = trained(train("tag", echo, "tag-plain", "--bidirectional"));
+        Cli.Run tagRun = train("tag", echo, "tag-ckpt", "--bidirectional", "--checkpoint-every", "2");
+        tagRun.assertContainsAll(tagRun.err(), "gradient checkpointing: activations kept for 2 steps");
+        JsonNode tagCkpt = trained(tagRun);
+        assertEquals(tag.get("valid_loss").asDouble(), tagCkpt.get("valid_loss").asDouble(), 1e-4, "tag");
+        JsonNode s2s = trained(train("seq2seq", reverse, "s2s-plain", "--embedding", "4"));
+        JsonNode s2sCkpt = trained(train("seq2seq", reverse, "s2s-ckpt", "--embedding", "4", "--checkpoint-every", "2"));
+        assertEquals(s2s.get("valid_loss").asDouble(), s2sCkpt.get("valid_loss").asDouble(), 1e-4, "seq2seq");
+        train("classify", sign, "x", "--checkpoint-every", "-2").assertUsageError("train",
+                "--checkpoint-every must be at least 1");
+    }
+
+    @Test
     void theSameSeedTrainsTheSameModel() throws IOException {
         JsonNode a = trained(train("classify", sign, "same-a", "--seed", "7"));
         JsonNode b = trained(train("classify", sign, "same-b", "--seed", "7"));

@@ -109,6 +109,28 @@ class TrainCommandTest {
         assertEquals(ea.out(), eb.out());
     }
 
+    @Test
+    void checkpointingTrainsTheSameModelToRoundingAndLeavesTheModelFileAlone() throws IOException {
+        Path text = patternText();
+        String[] lstm = {"--cell", "lstm", "--layers", "2"};
+        Cli.Run plain = Cli.run(args(SMALL, "train", "--text", text.toString(), "--out", dir.resolve("a").toString(),
+                "--json", lstm[0], lstm[1], lstm[2], lstm[3]));
+        // --seq-len 8 in chunks of 3: 3 + 3 + 2 steps
+        Cli.Run ckpt = Cli.run(args(SMALL, "train", "--text", text.toString(), "--out", dir.resolve("b").toString(),
+                "--json", lstm[0], lstm[1], lstm[2], lstm[3], "--checkpoint-every", "3"));
+        assertEquals(Main.EXIT_OK, ckpt.exit(), ckpt.transcript());
+        ckpt.assertContainsAll(ckpt.err(), "gradient checkpointing: activations kept for 3 steps");
+        assertFalse(plain.err().contains("gradient checkpointing"), plain.transcript());
+        // 30 SGD steps of gradients equal to float rounding (≈1e-7 relative) stay within 1e-4 of each other
+        assertEquals(plain.lastOutJson().get("valid_loss").asDouble(), ckpt.lastOutJson().get("valid_loss").asDouble(),
+                1e-4, ckpt.transcript());
+        ModelFile.Contents a = ModelFile.load(dir.resolve("a/last.safetensors"));
+        ModelFile.Contents b = ModelFile.load(dir.resolve("b/last.safetensors"));
+        assertEquals(a.model().config(), b.model().config(), "checkpointing is not part of the model");
+        Cli.run("train", "--text", text.toString(), "--checkpoint-every", "-1", "--out", dir.resolve("c").toString())
+                .assertUsageError("train", "--checkpoint-every must be at least 1", "got -1");
+    }
+
     // ------------------------------------------------------------------ bad --text
 
     @Test

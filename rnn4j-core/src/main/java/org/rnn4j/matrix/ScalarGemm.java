@@ -313,6 +313,7 @@ public final class ScalarGemm implements Gemm {
         private Worker[] workers = new Worker[0]; // guarded by busy
         private volatile Job job; // the product being shared out, or null
         private int started; // guarded by busy, for thread names
+        private long jobs; // guarded by busy: the id of the last job
 
         Workers(String name) {
             this.name = name;
@@ -369,7 +370,7 @@ public final class ScalarGemm implements Gemm {
                 }
                 return;
             }
-            Job j = new Job(task, parts, Thread.currentThread());
+            Job j = new Job(task, parts, Thread.currentThread(), ++jobs);
             try {
                 resize(Math.min(parts, threads) - 1);
                 job = j;
@@ -408,14 +409,16 @@ public final class ScalarGemm implements Gemm {
             final IntConsumer task;
             final int parts;
             final Thread owner;
+            final long id;
             final AtomicInteger next = new AtomicInteger();
             final AtomicInteger remaining;
             volatile Throwable failure;
 
-            Job(IntConsumer task, int parts, Thread owner) {
+            Job(IntConsumer task, int parts, Thread owner, long id) {
                 this.task = task;
                 this.parts = parts;
                 this.owner = owner;
+                this.id = id;
                 this.remaining = new AtomicInteger(parts);
             }
 
@@ -471,16 +474,19 @@ public final class ScalarGemm implements Gemm {
 
             @Override
             public void run() {
-                Job done = null;
+                // The id, not the job: a job's task holds the product's operands, which an idle worker
+                // must not keep reachable (a T·B-row gradient can be hundreds of MB).
+                long done = 0;
                 while (!retired) {
                     Job j = job;
-                    if (j != null && j != done) {
-                        done = j;
+                    if (j != null && j.id != done) {
+                        done = j.id;
                         j.work();
                         continue;
                     }
+                    j = null;
                     long start = System.nanoTime(); // idle: spin a little, then park until unparked
-                    while (!retired && ((j = job) == null || j == done)) {
+                    while (!retired && idle(done)) {
                         if (System.nanoTime() - start < SPIN_NANOS) {
                             Thread.onSpinWait();
                         } else {
@@ -488,6 +494,12 @@ public final class ScalarGemm implements Gemm {
                         }
                     }
                 }
+            }
+
+            /** No new job since {@code done}; holds no reference to the job across the park. */
+            private boolean idle(long done) {
+                Job j = job;
+                return j == null || j.id == done;
             }
         }
     }

@@ -6,6 +6,7 @@ import org.rnn4j.matrix.Activation;
 import org.rnn4j.matrix.Matrix;
 import org.rnn4j.matrix.Rng;
 import org.rnn4j.nn.BidirectionalLayer;
+import org.rnn4j.nn.CheckpointedLayer;
 import org.rnn4j.nn.ElmanLayer;
 import org.rnn4j.nn.GruLayer;
 import org.rnn4j.nn.Init;
@@ -22,14 +23,23 @@ import org.rnn4j.nn.RecurrentLayer;
  * {@code rnn.h0_l{k}[_reverse]} (and {@code rnn.c0_l{k}[_reverse]} for LSTM) of shape (H), shared by every
  * sequence of a batch. The state of layer k is one (B × S) matrix: S = H ({@code h}) for RNN and GRU,
  * 2H ({@code [h | c]}) for LSTM, doubled as {@code [forward | reverse]} when bidirectional.
+ *
+ * <p>Gradient checkpointing ({@link Builder#checkpointEvery}, {@link #setCheckpointEvery}) runs every layer
+ * (each direction of a bidirectional one) through a {@link CheckpointedLayer}: activations are kept for k
+ * steps at a time and recomputed in backward. It is a runtime option, not part of the model: parameters,
+ * names and files are the same with or without it, and results agree to float rounding.
  */
 public final class RecurrentStack {
     public static final String PREFIX = "rnn.";
+    /** {@link Builder#checkpointEvery} value that keeps every activation (no recomputation). */
+    public static final int NO_CHECKPOINTING = 0;
 
     private final CellType cell;
     private final boolean bidirectional;
     private final float dropout;
-    private final RecurrentLayer[] layers;
+    private final RecurrentLayer[] layers; // the cells, as built
+    private final RecurrentLayer[] runs;   // what forward and backward go through: layers[k] or its checkpointed form
+    private int checkpointEvery;
     private final List<List<Parameter>> learnedInit; // per layer, in state column order; null if not learned
     private final RecurrentState gradInit;
     private final Matrix[] dropMasks; // per boundary k (after layer k < L−1), (T·B × width), already scaled
@@ -64,6 +74,8 @@ public final class RecurrentStack {
         } else {
             learnedInit = null;
         }
+        this.runs = layers.clone();
+        setCheckpointEvery(b.checkpointEvery);
         this.gradInit = new RecurrentState(new Matrix[b.numLayers], false);
         this.dropMasks = new Matrix[Math.max(0, b.numLayers - 1)];
         this.dropped = new Matrix[dropMasks.length];
@@ -98,6 +110,40 @@ public final class RecurrentStack {
         return cell;
     }
 
+    /**
+     * Recompute activations in backward, keeping them for only {@code k} steps at a time (k ≥ 1), or keep
+     * them all ({@link #NO_CHECKPOINTING}). Takes effect at the next forward; call it between a backward and
+     * the next forward, not in between. Memory for activations then scales with k instead of T, at the cost
+     * of one extra forward pass.
+     */
+    public void setCheckpointEvery(int k) {
+        checkCheckpointEvery(k);
+        for (int i = 0; i < layers.length; i++) {
+            RecurrentLayer l = layers[i];
+            if (k == NO_CHECKPOINTING) {
+                runs[i] = l;
+            } else if (l instanceof BidirectionalLayer bi) { // each direction reads a prefix of its own input
+                runs[i] = new BidirectionalLayer(new CheckpointedLayer(bi.forwardDirection(), k),
+                        new CheckpointedLayer(bi.reverseDirection(), k));
+            } else {
+                runs[i] = new CheckpointedLayer(l, k);
+            }
+        }
+        checkpointEvery = k;
+    }
+
+    /** Steps per checkpointed chunk, or {@link #NO_CHECKPOINTING}. */
+    public int checkpointEvery() {
+        return checkpointEvery;
+    }
+
+    private static void checkCheckpointEvery(int k) {
+        if (k < 0) {
+            throw new IllegalArgumentException("checkpoint every k steps needs k >= 1 (or " + NO_CHECKPOINTING
+                    + " to keep every activation), got " + k);
+        }
+    }
+
     public boolean bidirectional() {
         return bidirectional;
     }
@@ -106,6 +152,11 @@ public final class RecurrentStack {
         return layers.length;
     }
 
+    /**
+     * Layer k's cell (or bidirectional pair) as built, for its parameters and sizes. With checkpointing,
+     * the stack's forward and backward run through a {@link CheckpointedLayer} around it, so the cell's own
+     * caches then hold one chunk only: take states and gradients from the stack.
+     */
     public RecurrentLayer layer(int k) {
         return layers[k];
     }
@@ -230,13 +281,13 @@ public final class RecurrentStack {
         droppedOut = dropoutRng != null && dropout > 0f;
         Matrix in = x;
         for (int k = 0; k < layers.length; k++) {
-            in = layers[k].forward(in, steps, batch, state.layers[k], lengths);
+            in = runs[k].forward(in, steps, batch, state.layers[k], lengths);
             if (droppedOut && k < layers.length - 1) {
                 in = applyDropout(k, in, dropoutRng);
             }
         }
         for (int k = 0; k < layers.length; k++) {
-            state.layers[k].copyFrom(layers[k].finalState());
+            state.layers[k].copyFrom(runs[k].finalState());
         }
         state.initial = false;
         return in;
@@ -249,7 +300,7 @@ public final class RecurrentStack {
     public void copyStateAfter(int t, RecurrentState out) {
         checkState(out, batch);
         for (int k = 0; k < layers.length; k++) {
-            layers[k].copyStateAfter(t, out.layers[k]);
+            runs[k].copyStateAfter(t, out.layers[k]);
         }
         out.initial = false;
     }
@@ -282,8 +333,8 @@ public final class RecurrentStack {
                     d.data[d.offset + i] *= mask.data[i]; // y = h ⊙ m  =>  dh = dy ⊙ m
                 }
             }
-            d = layers[k].backward(d, dFinal == null ? null : dFinal.layers[k]);
-            gradInit.layers[k] = layers[k].initialStateGradient();
+            d = runs[k].backward(d, dFinal == null ? null : dFinal.layers[k]);
+            gradInit.layers[k] = runs[k].initialStateGradient();
         }
         if (learnedInit != null && startedFromInitial) {
             for (int k = 0; k < layers.length; k++) {
@@ -342,6 +393,7 @@ public final class RecurrentStack {
         private boolean bidirectional;
         private float dropout;
         private boolean learnedInitialState;
+        private int checkpointEvery = NO_CHECKPOINTING;
 
         private Builder(CellType cell, int inputSize, int hiddenSize) {
             this.cell = cell;
@@ -375,6 +427,15 @@ public final class RecurrentStack {
             return this;
         }
 
+        /**
+         * Gradient checkpointing: keep activations for {@code k} steps at a time and recompute them in
+         * backward (k ≥ 1; {@link #NO_CHECKPOINTING}, the default, keeps them all). See {@link CheckpointedLayer}.
+         */
+        public Builder checkpointEvery(int k) {
+            checkpointEvery = k;
+            return this;
+        }
+
         public RecurrentStack build() {
             if (cell == null || nonlinearity == null) {
                 throw new IllegalArgumentException("cell and nonlinearity are required");
@@ -386,6 +447,7 @@ public final class RecurrentStack {
             if (!(dropout >= 0f && dropout < 1f)) {
                 throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
             }
+            checkCheckpointEvery(checkpointEvery);
             return new RecurrentStack(this);
         }
     }

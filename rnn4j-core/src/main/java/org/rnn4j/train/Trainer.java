@@ -91,6 +91,7 @@ public final class Trainer {
         this.dropoutRng = dropoutRng;
         this.listener = listener;
         model.setDropoutRng(dropoutRng);
+        model.rnn().setCheckpointEvery(config.checkpointEvery()); // a runtime mode of the model, not part of it
         this.state = model.newState(config.batch());
         // a combined window never reaches past its epoch's start, so it holds at most min(k2, L) steps
         int maxSteps = Math.min(config.backpropSteps(), batches.streamLength());

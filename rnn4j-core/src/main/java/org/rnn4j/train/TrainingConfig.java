@@ -15,10 +15,12 @@ package org.rnn4j.train;
  * @param evalEvery evaluate on the validation data every this many steps (and at the end)
  * @param evalStreams parallel streams for the periodic validation loss (see {@link Evaluator})
  * @param maxSeconds stop (with a final evaluation) once training has run this long; 0 = no limit
+ * @param checkpointEvery gradient checkpointing: keep the recurrent layers' activations for this many steps at
+ *     a time and recompute them in backward ({@link org.rnn4j.model.RecurrentStack#setCheckpointEvery}); 0 = off
  */
 public record TrainingConfig(long steps, int seqLen, int backpropSteps, int batch, float learningRate, float clipNorm, float clipValue,
                              long evalEvery, int evalStreams, double maxSeconds, NonFiniteGradient nonFinite,
-                             double pascanuAlpha) {
+                             double pascanuAlpha, int checkpointEvery) {
     public static final long DEFAULT_STEPS = 1500;
     public static final int DEFAULT_SEQ_LEN = 50;
     public static final int DEFAULT_BATCH = 32;
@@ -48,6 +50,8 @@ public record TrainingConfig(long steps, int seqLen, int backpropSteps, int batc
         require(nonFinite != null, "the non-finite gradient action is required");
         require(pascanuAlpha >= 0 && Double.isFinite(pascanuAlpha), "the regularizer weight must be 0 (off) or positive, "
                 + "got " + pascanuAlpha);
+        require(checkpointEvery >= 0, "checkpoint every k steps needs k >= 1 (or 0 to keep every activation), got "
+                + checkpointEvery);
     }
 
     private static void require(boolean ok, String message) {
@@ -73,6 +77,7 @@ public record TrainingConfig(long steps, int seqLen, int backpropSteps, int batc
         private double maxSeconds;
         private NonFiniteGradient nonFinite = NonFiniteGradient.STOP;
         private double pascanuAlpha;
+        private int checkpointEvery;
 
         public Builder steps(long v) {
             steps = v;
@@ -140,10 +145,19 @@ public record TrainingConfig(long steps, int seqLen, int backpropSteps, int batc
             return this;
         }
 
+        /**
+         * Gradient checkpointing every k steps (0, the default, is off): the memory for the recurrent layers'
+         * activations then scales with k instead of the window length, for about one more forward pass.
+         */
+        public Builder checkpointEvery(int v) {
+            checkpointEvery = v;
+            return this;
+        }
+
         public TrainingConfig build() {
             int k2 = backpropSteps == 0 ? seqLen : backpropSteps;
             return new TrainingConfig(steps, seqLen, k2, batch, learningRate, clipNorm, clipValue, evalEvery, evalStreams,
-                    maxSeconds, nonFinite, pascanuAlpha);
+                    maxSeconds, nonFinite, pascanuAlpha, checkpointEvery);
         }
     }
 }
