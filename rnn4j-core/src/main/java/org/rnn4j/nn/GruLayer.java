@@ -2,7 +2,7 @@ package org.rnn4j.nn;
 
 import java.util.List;
 import java.util.Objects;
-import org.rnn4j.matrix.Activation;
+import org.rnn4j.matrix.ArrayKernels;
 import org.rnn4j.matrix.Kernels;
 import org.rnn4j.matrix.Matrix;
 
@@ -142,27 +142,16 @@ public final class GruLayer implements RecurrentLayer {
     private void cell(Matrix ax, Matrix ah, Matrix hPrev, Matrix hOut, int rows) {
         int hs = hiddenSize;
         float[] xd = ax.data, hd = ah.data, bh = biasHh.value.data;
-        int bo = biasHh.value.offset;
         for (int b = 0; b < rows; b++) {
-            int xRow = ax.offset + b * GATES * hs;
-            int hRow = ah.offset + b * GATES * hs;
-            int at = b * hs;
-            for (int k = 0; k < hs; k++) {
-                float hr = hd[hRow + k] + bh[bo + k];
-                float hz = hd[hRow + hs + k] + bh[bo + hs + k];
-                float hn = hd[hRow + 2 * hs + k] + bh[bo + 2 * hs + k];
-                float r = Activation.sigmoid(xd[xRow + k] + hr);
-                float z = Activation.sigmoid(xd[xRow + hs + k] + hz);
-                float n = Activation.tanh(xd[xRow + 2 * hs + k] + r * hn);
-                float hp = hPrev.data[hPrev.offset + at + k];
-                hd[hRow + k] = hr;
-                hd[hRow + hs + k] = hz;
-                hd[hRow + 2 * hs + k] = hn;
-                xd[xRow + k] = r;
-                xd[xRow + hs + k] = z;
-                xd[xRow + 2 * hs + k] = n;
-                hOut.data[hOut.offset + at + k] = (1f - z) * n + z * hp; // h = (1-z)*n + z*hPrev
-            }
+            int ri = ax.offset + b * GATES * hs, zi = ri + hs, ni = zi + hs;       // [r | z | n] of ax
+            int hri = ah.offset + b * GATES * hs, hni = hri + 2 * hs;             // [hr | hz | hn] of ah
+            ArrayKernels.add(GATES * hs, hd, hri, bh, biasHh.value.offset, hd, hri); // [hr | hz | hn] = ah + b_hh
+            ArrayKernels.add(2 * hs, xd, ri, hd, hri, xd, ri);
+            ArrayKernels.sigmoidInPlace(xd, ri, ni);                              // [r | z] = σ(ax_rz + [hr | hz])
+            ArrayKernels.mulAdd(hs, xd, ri, hd, hni, xd, ni);
+            ArrayKernels.tanhInPlace(xd, ni, ni + hs);                            // n = tanh(ax_n + r*hn)
+            ArrayKernels.lerp(hs, xd, zi, xd, ni, hPrev.data, hPrev.offset + b * hs,
+                    hOut.data, hOut.offset + b * hs);                             // h = (1-z)*n + z*hPrev
         }
     }
 

@@ -2,7 +2,7 @@ package org.rnn4j.nn;
 
 import java.util.List;
 import java.util.Objects;
-import org.rnn4j.matrix.Activation;
+import org.rnn4j.matrix.ArrayKernels;
 import org.rnn4j.matrix.Kernels;
 import org.rnn4j.matrix.Matrix;
 
@@ -167,26 +167,16 @@ public final class LstmLayer implements RecurrentLayer {
      */
     private void cell(Matrix a, Matrix cPrev, Matrix cOut, Matrix tanhCOut, Matrix hOut, int rows) {
         int hs = hiddenSize;
-        float[] ad = a.data;
+        float[] ad = a.data, cd = cOut.data, tcd = tanhCOut.data;
         for (int b = 0; b < rows; b++) {
-            int row = a.offset + b * GATES * hs;
-            int at = b * hs;
-            for (int k = 0; k < hs; k++) {
-                int ii = row + k, fi = ii + hs, gi = fi + hs, oi = gi + hs;
-                float i = Activation.sigmoid(ad[ii]);
-                float f = Activation.sigmoid(ad[fi]);
-                float g = Activation.tanh(ad[gi]);
-                float o = Activation.sigmoid(ad[oi]);
-                ad[ii] = i;
-                ad[fi] = f;
-                ad[gi] = g;
-                ad[oi] = o;
-                float ct = f * cPrev.data[cPrev.offset + at + k] + i * g; // c = f*cPrev + i*g
-                float tc = Activation.tanh(ct);
-                cOut.data[cOut.offset + at + k] = ct;
-                tanhCOut.data[tanhCOut.offset + at + k] = tc;
-                hOut.data[hOut.offset + at + k] = o * tc;                   // h = o*tanh(c)
-            }
+            int ii = a.offset + b * GATES * hs, fi = ii + hs, gi = fi + hs, oi = gi + hs;
+            int ci = cOut.offset + b * hs, tci = tanhCOut.offset + b * hs;
+            ArrayKernels.sigmoidInPlace(ad, ii, gi);                                  // [i | f] = σ(a_i | a_f)
+            ArrayKernels.tanhInPlace(ad, gi, oi);                                     // g = tanh(a_g)
+            ArrayKernels.sigmoidInPlace(ad, oi, oi + hs);                             // o = σ(a_o)
+            ArrayKernels.mulPlusMul(hs, ad, fi, cPrev.data, cPrev.offset + b * hs, ad, ii, ad, gi, cd, ci); // c = f*cPrev + i*g
+            ArrayKernels.tanh(hs, cd, ci, tcd, tci);                                  // tanh(c)
+            ArrayKernels.mul(hs, ad, oi, tcd, tci, hOut.data, hOut.offset + b * hs); // h = o*tanh(c)
         }
     }
 
@@ -302,21 +292,17 @@ public final class LstmLayer implements RecurrentLayer {
         Kernels.addRowVector(stepGates, bias);
         Kernels.mulTransBAdd(stepHPrev, weightHh.value, stepGates);
         // the gate arithmetic of cell(), writing h and c straight into the state's columns
-        float[] gd = stepGates.data;
+        float[] gd = stepGates.data, sd = state.data;
         for (int r = 0; r < b; r++) {
-            int row = r * GATES * hs;
+            int ii = r * GATES * hs, fi = ii + hs, gi = fi + hs, oi = gi + hs;
             int cAt = state.offset + r * 2 * hs + hs;
-            for (int k = 0; k < hs; k++) {
-                float i = Activation.sigmoid(gd[row + k]);
-                float f = Activation.sigmoid(gd[row + hs + k]);
-                float g = Activation.tanh(gd[row + 2 * hs + k]);
-                float o = Activation.sigmoid(gd[row + 3 * hs + k]);
-                float ct = f * state.data[cAt + k] + i * g; // c = f*cPrev + i*g
-                float ht = o * Activation.tanh(ct);       // h = o*tanh(c)
-                state.data[cAt + k] = ct;
-                state.data[cAt - hs + k] = ht;
-                stepH.data[r * hs + k] = ht;
-            }
+            ArrayKernels.sigmoidInPlace(gd, ii, gi);                                  // [i | f] = σ(a_i | a_f)
+            ArrayKernels.tanhInPlace(gd, gi, oi);                                     // g = tanh(a_g)
+            ArrayKernels.sigmoidInPlace(gd, oi, oi + hs);                             // o = σ(a_o)
+            ArrayKernels.mulPlusMul(hs, gd, fi, sd, cAt, gd, ii, gd, gi, sd, cAt);    // c = f*cPrev + i*g
+            ArrayKernels.tanh(hs, sd, cAt, stepH.data, r * hs);                       // tanh(c)
+            ArrayKernels.mul(hs, gd, oi, stepH.data, r * hs, stepH.data, r * hs);     // h = o*tanh(c)
+            System.arraycopy(stepH.data, r * hs, sd, cAt - hs, hs);
         }
         return stepH;
     }
