@@ -64,16 +64,6 @@ public final class ArrayKernels {
         backend.add(n, a, aOff, b, bOff, out, outOff);
     }
 
-    /** out = a − b over n elements. */
-    public static void sub(int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff) {
-        backend.sub(n, a, aOff, b, bOff, out, outOff);
-    }
-
-    /** out = a ⊙ (1 − b) over n elements. */
-    public static void mulOneMinus(int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff) {
-        backend.mulOneMinus(n, a, aOff, b, bOff, out, outOff);
-    }
-
     /** out = a ⊙ b over n elements. */
     public static void mul(int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff) {
         backend.mul(n, a, aOff, b, bOff, out, outOff);

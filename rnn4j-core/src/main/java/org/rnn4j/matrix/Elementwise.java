@@ -27,14 +27,8 @@ public interface Elementwise {
     /** out = a + b. */
     void add(int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff);
 
-    /** out = a − b. */
-    void sub(int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff);
-
     /** out = a ⊙ b. */
     void mul(int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff);
-
-    /** out = a ⊙ (1 − b). */
-    void mulOneMinus(int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff);
 
     /** out += a ⊙ b. */
     void mulAdd(int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff);

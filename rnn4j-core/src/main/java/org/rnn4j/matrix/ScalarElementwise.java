@@ -44,20 +44,6 @@ public final class ScalarElementwise implements Elementwise {
     }
 
     @Override
-    public void sub(int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff) {
-        for (int k = 0; k < n; k++) {
-            out[outOff + k] = a[aOff + k] - b[bOff + k];
-        }
-    }
-
-    @Override
-    public void mulOneMinus(int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff) {
-        for (int k = 0; k < n; k++) {
-            out[outOff + k] = a[aOff + k] * (1f - b[bOff + k]);
-        }
-    }
-
-    @Override
     public void mul(int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff) {
         for (int k = 0; k < n; k++) {
             out[outOff + k] = a[aOff + k] * b[bOff + k];

@@ -141,29 +141,6 @@ public final class VectorElementwise implements Elementwise {
     }
 
     @Override
-    public void sub(int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff) {
-        int k = 0;
-        for (int bound = S.loopBound(n); k < bound; k += L) {
-            FloatVector.fromArray(S, a, aOff + k).sub(FloatVector.fromArray(S, b, bOff + k)).intoArray(out, outOff + k);
-        }
-        for (; k < n; k++) {
-            out[outOff + k] = a[aOff + k] - b[bOff + k];
-        }
-    }
-
-    @Override
-    public void mulOneMinus(int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff) {
-        int k = 0;
-        for (int bound = S.loopBound(n); k < bound; k += L) {
-            FloatVector oneMinusB = FloatVector.broadcast(S, 1f).sub(FloatVector.fromArray(S, b, bOff + k));
-            FloatVector.fromArray(S, a, aOff + k).mul(oneMinusB).intoArray(out, outOff + k);
-        }
-        for (; k < n; k++) {
-            out[outOff + k] = a[aOff + k] * (1f - b[bOff + k]);
-        }
-    }
-
-    @Override
     public void mul(int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff) {
         int k = 0;
         for (int bound = S.loopBound(n); k < bound; k += L) {

@@ -195,25 +195,32 @@ public final class GruLayer implements RecurrentLayer {
             }
             float[] hPrev = t == 0 ? h0.data : h.data;
             int hPrevBase = t == 0 ? 0 : (t - 1) * batch * hs;
-            for (int b = 0; b < batch; b++) { // a row at a time; [r | z | n] at the same columns of ax, ah, dAx, dAh
-                int ri = (t * batch + b) * GATES * hs, zi = ri + hs, ni = zi + hs;
+            for (int b = 0; b < batch; b++) {
+                int row = (t * batch + b) * GATES * hs;
                 int at = (t * batch + b) * hs;
-                int bk = b * hs;
-                if (dOutput != null) { // dh_t = ∂L/∂h_t + dh carried
-                    ArrayKernels.add(hs, carry, bk, dOutput.data, dOutput.offset + at, carry, bk);
+                for (int k = 0; k < hs; k++) {
+                    int ri = row + k, zi = ri + hs, ni = zi + hs;
+                    float r = xd[ri], z = xd[zi], n = xd[ni], hn = hd[ni];
+                    int bk = b * hs + k;
+                    float hp = hPrev[hPrevBase + bk];
+                    float dhT = carry[bk] + (dOutput == null ? 0f : dOutput.data[dOutput.offset + at + k]);
+                    // h = (1-z)*n + z*hPrev  =>  dn = dh*(1-z), dz = dh*(hPrev-n), dhPrev = dh*z (+ below)
+                    float dn = dhT * (1f - z);
+                    float dz = dhT * (hp - n);
+                    carry[bk] = dhT * z;
+                    // n = tanh(a_n), a_n = ax_n + r*hn  =>  da_n = dn*(1-n²), dr = da_n*hn, dhn = da_n*r
+                    float daN = dn * (1f - n * n);
+                    float dr = daN * hn;
+                    // r, z = σ(a)  =>  da = d·y(1-y); the input and hidden sides share it
+                    float daR = dr * r * (1f - r);
+                    float daZ = dz * z * (1f - z);
+                    dxd[ri] = daR;
+                    dxd[zi] = daZ;
+                    dxd[ni] = daN;
+                    dhd[ri] = daR;
+                    dhd[zi] = daZ;
+                    dhd[ni] = daN * r;
                 }
-                // h = (1-z)*n + z*hPrev  =>  dn = dh*(1-z), dz = dh*(hPrev-n), dhPrev = dh*z (+ below)
-                ArrayKernels.mulOneMinus(hs, carry, bk, xd, zi, dxd, ni);
-                ArrayKernels.sub(hs, hPrev, hPrevBase + bk, xd, ni, dxd, zi);
-                ArrayKernels.mul(hs, carry, bk, dxd, zi, dxd, zi);
-                ArrayKernels.mul(hs, carry, bk, xd, zi, carry, bk);
-                // n = tanh(a_n), a_n = ax_n + r*hn  =>  da_n = dn*(1-n²), dr = da_n*hn, dhn = da_n*r
-                ArrayKernels.tanhBackward(hs, dxd, ni, xd, ni, dxd, ni);
-                ArrayKernels.mul(hs, dxd, ni, hd, ni, dxd, ri);
-                ArrayKernels.mul(hs, dxd, ni, xd, ri, dhd, ni);
-                // r, z = σ(a)  =>  da = d·y(1-y); the input and hidden sides share it
-                ArrayKernels.sigmoidBackward(2 * hs, dxd, ri, xd, ri, dxd, ri);
-                System.arraycopy(dxd, ri, dhd, ri, 2 * hs);
             }
             // ah = W_hh hPrev  =>  dhPrev += dAh · W_hh
             Kernels.mulAdd(dAhSteps[t], weightHh.value, dh);
