@@ -49,16 +49,6 @@ public final class ArrayKernels {
         backend.tanh(n, x, xOff, out, outOff);
     }
 
-    /** out = dy ⊙ y ⊙ (1 − y) over n elements (σ's input gradient from its output y). */
-    public static void sigmoidBackward(int n, float[] dy, int dyOff, float[] y, int yOff, float[] out, int outOff) {
-        backend.sigmoidBackward(n, dy, dyOff, y, yOff, out, outOff);
-    }
-
-    /** out = dy ⊙ (1 − y²) over n elements (tanh's input gradient from its output y). */
-    public static void tanhBackward(int n, float[] dy, int dyOff, float[] y, int yOff, float[] out, int outOff) {
-        backend.tanhBackward(n, dy, dyOff, y, yOff, out, outOff);
-    }
-
     /** out = a + b over n elements. */
     public static void add(int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff) {
         backend.add(n, a, aOff, b, bOff, out, outOff);

@@ -18,12 +18,6 @@ public interface Elementwise {
     /** out = tanh(x). */
     void tanh(int n, float[] x, int xOff, float[] out, int outOff);
 
-    /** out = dy ⊙ y ⊙ (1 − y): the gradient of σ's input from its output y and output gradient dy. */
-    void sigmoidBackward(int n, float[] dy, int dyOff, float[] y, int yOff, float[] out, int outOff);
-
-    /** out = dy ⊙ (1 − y²): the gradient of tanh's input from its output y and output gradient dy. */
-    void tanhBackward(int n, float[] dy, int dyOff, float[] y, int yOff, float[] out, int outOff);
-
     /** out = a + b. */
     void add(int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff);
 

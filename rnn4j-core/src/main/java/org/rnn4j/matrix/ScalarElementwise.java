@@ -21,22 +21,6 @@ public final class ScalarElementwise implements Elementwise {
     }
 
     @Override
-    public void sigmoidBackward(int n, float[] dy, int dyOff, float[] y, int yOff, float[] out, int outOff) {
-        for (int k = 0; k < n; k++) {
-            float yk = y[yOff + k];
-            out[outOff + k] = dy[dyOff + k] * yk * (1f - yk);
-        }
-    }
-
-    @Override
-    public void tanhBackward(int n, float[] dy, int dyOff, float[] y, int yOff, float[] out, int outOff) {
-        for (int k = 0; k < n; k++) {
-            float yk = y[yOff + k];
-            out[outOff + k] = dy[dyOff + k] * (1f - yk * yk);
-        }
-    }
-
-    @Override
     public void add(int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff) {
         for (int k = 0; k < n; k++) {
             out[outOff + k] = a[aOff + k] + b[bOff + k];

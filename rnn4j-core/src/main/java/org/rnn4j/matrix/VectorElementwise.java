@@ -102,34 +102,6 @@ public final class VectorElementwise implements Elementwise {
     }
 
     @Override
-    public void sigmoidBackward(int n, float[] dy, int dyOff, float[] y, int yOff, float[] out, int outOff) {
-        int k = 0;
-        for (int bound = S.loopBound(n); k < bound; k += L) {
-            FloatVector yk = FloatVector.fromArray(S, y, yOff + k);
-            FloatVector.fromArray(S, dy, dyOff + k).mul(yk).mul(FloatVector.broadcast(S, 1f).sub(yk))
-                    .intoArray(out, outOff + k);
-        }
-        for (; k < n; k++) {
-            float yk = y[yOff + k];
-            out[outOff + k] = dy[dyOff + k] * yk * (1f - yk);
-        }
-    }
-
-    @Override
-    public void tanhBackward(int n, float[] dy, int dyOff, float[] y, int yOff, float[] out, int outOff) {
-        int k = 0;
-        for (int bound = S.loopBound(n); k < bound; k += L) {
-            FloatVector yk = FloatVector.fromArray(S, y, yOff + k);
-            FloatVector.fromArray(S, dy, dyOff + k).mul(FloatVector.broadcast(S, 1f).sub(yk.mul(yk)))
-                    .intoArray(out, outOff + k);
-        }
-        for (; k < n; k++) {
-            float yk = y[yOff + k];
-            out[outOff + k] = dy[dyOff + k] * (1f - yk * yk);
-        }
-    }
-
-    @Override
     public void add(int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff) {
         int k = 0;
         for (int bound = S.loopBound(n); k < bound; k += L) {

@@ -229,27 +229,29 @@ public final class LstmLayer implements RecurrentLayer {
             }
             float[] cPrev = t == 0 ? c0.data : cd;
             int cPrevBase = t == 0 ? 0 : (t - 1) * batch * hs;
-            for (int b = 0; b < batch; b++) { // a row at a time; dh's row is scratch (the product below overwrites dh)
-                int ii = (t * batch + b) * GATES * hs, fi = ii + hs, gi = fi + hs, oi = gi + hs;
+            for (int b = 0; b < batch; b++) {
+                int row = (t * batch + b) * GATES * hs;
                 int at = (t * batch + b) * hs;
-                int bk = b * hs;
-                if (dOutput != null) { // dh_t = ∂L/∂h_t + dh carried
-                    ArrayKernels.add(hs, dhd, bk, dOutput.data, dOutput.offset + at, dhd, bk);
+                for (int k = 0; k < hs; k++) {
+                    int ii = row + k, fi = ii + hs, gi = fi + hs, oi = gi + hs;
+                    float i = gd[ii], f = gd[fi], g = gd[gi], o = gd[oi];
+                    float tc = tcd[at + k];
+                    int bk = b * hs + k;
+                    float dhT = dhd[bk] + (dOutput == null ? 0f : dOutput.data[dOutput.offset + at + k]);
+                    // h = o*tanh(c)  =>  do = dh*tanh(c),  dc += dh*o*(1 - tanh²(c))
+                    float dO = dhT * tc;
+                    float dcT = dcd[bk] + dhT * o * (1f - tc * tc);
+                    // c = f*cPrev + i*g  =>  di = dc*g, df = dc*cPrev, dg = dc*i, dcPrev = dc*f
+                    float dI = dcT * g;
+                    float dF = dcT * cPrev[cPrevBase + bk];
+                    float dG = dcT * i;
+                    dcd[bk] = dcT * f;
+                    // i, f, o = σ(a)  =>  da = d·y(1-y);   g = tanh(a)  =>  da = dg*(1-g²)
+                    dgd[ii] = dI * i * (1f - i);
+                    dgd[fi] = dF * f * (1f - f);
+                    dgd[gi] = dG * (1f - g * g);
+                    dgd[oi] = dO * o * (1f - o);
                 }
-                // h = o*tanh(c)  =>  do = dh*tanh(c),  dc += dh*o*(1 - tanh²(c))
-                ArrayKernels.mul(hs, dhd, bk, tcd, at, dgd, oi);
-                ArrayKernels.mul(hs, dhd, bk, gd, oi, dhd, bk);
-                ArrayKernels.tanhBackward(hs, dhd, bk, tcd, at, dhd, bk);
-                ArrayKernels.add(hs, dcd, bk, dhd, bk, dcd, bk);
-                // c = f*cPrev + i*g  =>  di = dc*g, df = dc*cPrev, dg = dc*i, dcPrev = dc*f
-                ArrayKernels.mul(hs, dcd, bk, gd, gi, dgd, ii);
-                ArrayKernels.mul(hs, dcd, bk, cPrev, cPrevBase + bk, dgd, fi);
-                ArrayKernels.mul(hs, dcd, bk, gd, ii, dgd, gi);
-                ArrayKernels.mul(hs, dcd, bk, gd, fi, dcd, bk);
-                // i, f, o = σ(a)  =>  da = d·y(1-y);   g = tanh(a)  =>  da = dg*(1-g²)
-                ArrayKernels.sigmoidBackward(2 * hs, dgd, ii, gd, ii, dgd, ii); // [i | f]
-                ArrayKernels.tanhBackward(hs, dgd, gi, gd, gi, dgd, gi);
-                ArrayKernels.sigmoidBackward(hs, dgd, oi, gd, oi, dgd, oi);
             }
             // a = ... + W_hh hPrev  =>  dhPrev = da · W_hh
             Kernels.mul(dGateSteps[t], weightHh.value, dh);
