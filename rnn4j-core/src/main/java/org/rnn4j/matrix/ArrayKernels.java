@@ -76,6 +76,22 @@ public final class ArrayKernels {
         backend.lerp(n, t, tOff, a, aOff, b, bOff, out, outOff);
     }
 
+    /** The element-wise part of LSTM back-propagation for one row: {@link Elementwise#lstmBackward}. */
+    public static void lstmBackward(int n, float[] gates, int gOff, float[] tanhC, int tcOff, float[] cPrev,
+            int cpOff, float[] dOut, int dOutOff, float[] dh, int dhOff, float[] dc, int dcOff, float[] dGates,
+            int dgOff) {
+        backend.lstmBackward(n, gates, gOff, tanhC, tcOff, cPrev, cpOff, dOut, dOutOff, dh, dhOff, dc, dcOff, dGates,
+                dgOff);
+    }
+
+    /** The element-wise part of GRU back-propagation for one row: {@link Elementwise#gruBackward}. */
+    public static void gruBackward(int n, float[] gates, int gOff, float[] hidden, int hidOff, float[] hPrev,
+            int hpOff, float[] dOut, int dOutOff, float[] dh, int dhOff, float[] dAx, int dAxOff, float[] dAh,
+            int dAhOff) {
+        backend.gruBackward(n, gates, gOff, hidden, hidOff, hPrev, hpOff, dOut, dOutOff, dh, dhOff, dAx, dAxOff, dAh,
+                dAhOff);
+    }
+
     /** The backend for a value of {@value #PROPERTY}; null or blank picks the fastest available. */
     static Elementwise select(String choice) {
         if (choice == null || choice.isBlank()) {

@@ -164,6 +164,73 @@ public final class VectorElementwise implements Elementwise {
     }
 
     @Override
+    public void lstmBackward(int n, float[] gates, int gOff, float[] tanhC, int tcOff, float[] cPrev, int cpOff,
+            float[] dOut, int dOutOff, float[] dh, int dhOff, float[] dc, int dcOff, float[] dGates, int dgOff) {
+        int k = 0;
+        for (int bound = S.loopBound(n); k < bound; k += L) {
+            int ii = gOff + k, fi = ii + n, gi = fi + n, oi = gi + n;
+            FloatVector i = FloatVector.fromArray(S, gates, ii), f = FloatVector.fromArray(S, gates, fi);
+            FloatVector g = FloatVector.fromArray(S, gates, gi), o = FloatVector.fromArray(S, gates, oi);
+            FloatVector tc = FloatVector.fromArray(S, tanhC, tcOff + k);
+            FloatVector dhT = FloatVector.fromArray(S, dh, dhOff + k);
+            if (dOut != null) {
+                dhT = dhT.add(FloatVector.fromArray(S, dOut, dOutOff + k));
+            }
+            FloatVector dO = dhT.mul(tc);                                               // do = dh*tanh(c)
+            FloatVector dcT = FloatVector.fromArray(S, dc, dcOff + k).add(dhT.mul(o).mul(oneMinus(tc.mul(tc))));
+            FloatVector dI = dcT.mul(g);                                                // di = dc*g
+            FloatVector dF = dcT.mul(FloatVector.fromArray(S, cPrev, cpOff + k));       // df = dc*cPrev
+            FloatVector dG = dcT.mul(i);                                                // dg = dc*i
+            dcT.mul(f).intoArray(dc, dcOff + k);                                        // dcPrev = dc*f
+            int di = dgOff + k;
+            dI.mul(i).mul(oneMinus(i)).intoArray(dGates, di);
+            dF.mul(f).mul(oneMinus(f)).intoArray(dGates, di + n);
+            dG.mul(oneMinus(g.mul(g))).intoArray(dGates, di + 2 * n);
+            dO.mul(o).mul(oneMinus(o)).intoArray(dGates, di + 3 * n);
+        }
+        if (k < n) { // the last n mod L units; the gate blocks stay n apart
+            ScalarElementwise.lstmBackward(n - k, n, gates, gOff + k, tanhC, tcOff + k, cPrev, cpOff + k, dOut,
+                    dOutOff + k, dh, dhOff + k, dc, dcOff + k, dGates, dgOff + k);
+        }
+    }
+
+    @Override
+    public void gruBackward(int n, float[] gates, int gOff, float[] hidden, int hidOff, float[] hPrev, int hpOff,
+            float[] dOut, int dOutOff, float[] dh, int dhOff, float[] dAx, int dAxOff, float[] dAh, int dAhOff) {
+        int k = 0;
+        for (int bound = S.loopBound(n); k < bound; k += L) {
+            FloatVector r = FloatVector.fromArray(S, gates, gOff + k);
+            FloatVector z = FloatVector.fromArray(S, gates, gOff + n + k);
+            FloatVector nk = FloatVector.fromArray(S, gates, gOff + 2 * n + k);
+            FloatVector hn = FloatVector.fromArray(S, hidden, hidOff + 2 * n + k);
+            FloatVector dhT = FloatVector.fromArray(S, dh, dhOff + k);
+            if (dOut != null) {
+                dhT = dhT.add(FloatVector.fromArray(S, dOut, dOutOff + k));
+            }
+            FloatVector dn = dhT.mul(oneMinus(z));                                      // dn = dh*(1-z)
+            FloatVector dz = dhT.mul(FloatVector.fromArray(S, hPrev, hpOff + k).sub(nk)); // dz = dh*(hPrev-n)
+            dhT.mul(z).intoArray(dh, dhOff + k);                                        // dhPrev = dh*z
+            FloatVector daN = dn.mul(oneMinus(nk.mul(nk)));                             // da_n = dn*(1-n²)
+            FloatVector daR = daN.mul(hn).mul(r).mul(oneMinus(r));                      // dr*r(1-r), dr = da_n*hn
+            FloatVector daZ = dz.mul(z).mul(oneMinus(z));
+            daR.intoArray(dAx, dAxOff + k);
+            daZ.intoArray(dAx, dAxOff + n + k);
+            daN.intoArray(dAx, dAxOff + 2 * n + k);
+            daR.intoArray(dAh, dAhOff + k);
+            daZ.intoArray(dAh, dAhOff + n + k);
+            daN.mul(r).intoArray(dAh, dAhOff + 2 * n + k);                              // dhn = da_n*r
+        }
+        if (k < n) {
+            ScalarElementwise.gruBackward(n - k, n, gates, gOff + k, hidden, hidOff + k, hPrev, hpOff + k, dOut,
+                    dOutOff + k, dh, dhOff + k, dAx, dAxOff + k, dAh, dAhOff + k);
+        }
+    }
+
+    private static FloatVector oneMinus(FloatVector v) {
+        return FloatVector.broadcast(S, 1f).sub(v);
+    }
+
+    @Override
     public String name() {
         return "vector(" + S.vectorBitSize() + "-bit, " + L + " lanes)";
     }

@@ -195,32 +195,17 @@ public final class GruLayer implements RecurrentLayer {
             }
             float[] hPrev = t == 0 ? h0.data : h.data;
             int hPrevBase = t == 0 ? 0 : (t - 1) * batch * hs;
+            float[] dOut = dOutput == null ? null : dOutput.data;
             for (int b = 0; b < batch; b++) {
-                int row = (t * batch + b) * GATES * hs;
+                int row = (t * batch + b) * GATES * hs; // [r | z | n] at the same columns of ax, ah, dAx, dAh
                 int at = (t * batch + b) * hs;
-                for (int k = 0; k < hs; k++) {
-                    int ri = row + k, zi = ri + hs, ni = zi + hs;
-                    float r = xd[ri], z = xd[zi], n = xd[ni], hn = hd[ni];
-                    int bk = b * hs + k;
-                    float hp = hPrev[hPrevBase + bk];
-                    float dhT = carry[bk] + (dOutput == null ? 0f : dOutput.data[dOutput.offset + at + k]);
-                    // h = (1-z)*n + z*hPrev  =>  dn = dh*(1-z), dz = dh*(hPrev-n), dhPrev = dh*z (+ below)
-                    float dn = dhT * (1f - z);
-                    float dz = dhT * (hp - n);
-                    carry[bk] = dhT * z;
-                    // n = tanh(a_n), a_n = ax_n + r*hn  =>  da_n = dn*(1-n²), dr = da_n*hn, dhn = da_n*r
-                    float daN = dn * (1f - n * n);
-                    float dr = daN * hn;
-                    // r, z = σ(a)  =>  da = d·y(1-y); the input and hidden sides share it
-                    float daR = dr * r * (1f - r);
-                    float daZ = dz * z * (1f - z);
-                    dxd[ri] = daR;
-                    dxd[zi] = daZ;
-                    dxd[ni] = daN;
-                    dhd[ri] = daR;
-                    dhd[zi] = daZ;
-                    dhd[ni] = daN * r;
-                }
+                int bk = b * hs;
+                // dh_t = ∂L/∂h_t + dh
+                // h = (1-z)*n + z*hPrev  =>  dn = dh*(1-z), dz = dh*(hPrev-n), dhPrev = dh*z (+ below)
+                // n = tanh(a_n), a_n = ax_n + r*hn  =>  da_n = dn*(1-n²), dr = da_n*hn, dhn = da_n*r
+                // r, z = σ(a)  =>  da = d·y(1-y); the input and hidden sides share it
+                ArrayKernels.gruBackward(hs, xd, row, hd, row, hPrev, hPrevBase + bk,
+                        dOut, dOutput == null ? 0 : dOutput.offset + at, carry, bk, dxd, row, dhd, row);
             }
             // ah = W_hh hPrev  =>  dhPrev += dAh · W_hh
             Kernels.mulAdd(dAhSteps[t], weightHh.value, dh);

@@ -174,7 +174,8 @@ public final class LstmLayer implements RecurrentLayer {
             ArrayKernels.sigmoidInPlace(ad, ii, gi);                                  // [i | f] = σ(a_i | a_f)
             ArrayKernels.tanhInPlace(ad, gi, oi);                                     // g = tanh(a_g)
             ArrayKernels.sigmoidInPlace(ad, oi, oi + hs);                             // o = σ(a_o)
-            ArrayKernels.mulPlusMul(hs, ad, fi, cPrev.data, cPrev.offset + b * hs, ad, ii, ad, gi, cd, ci); // c = f*cPrev + i*g
+            ArrayKernels.mulPlusMul(hs, ad, fi, cPrev.data, cPrev.offset + b * hs, ad, ii, ad, gi,
+                    cd, ci);                                                          // c = f*cPrev + i*g
             ArrayKernels.tanh(hs, cd, ci, tcd, tci);                                  // tanh(c)
             ArrayKernels.mul(hs, ad, oi, tcd, tci, hOut.data, hOut.offset + b * hs); // h = o*tanh(c)
         }
@@ -229,29 +230,16 @@ public final class LstmLayer implements RecurrentLayer {
             }
             float[] cPrev = t == 0 ? c0.data : cd;
             int cPrevBase = t == 0 ? 0 : (t - 1) * batch * hs;
+            float[] dOut = dOutput == null ? null : dOutput.data;
             for (int b = 0; b < batch; b++) {
                 int row = (t * batch + b) * GATES * hs;
                 int at = (t * batch + b) * hs;
-                for (int k = 0; k < hs; k++) {
-                    int ii = row + k, fi = ii + hs, gi = fi + hs, oi = gi + hs;
-                    float i = gd[ii], f = gd[fi], g = gd[gi], o = gd[oi];
-                    float tc = tcd[at + k];
-                    int bk = b * hs + k;
-                    float dhT = dhd[bk] + (dOutput == null ? 0f : dOutput.data[dOutput.offset + at + k]);
-                    // h = o*tanh(c)  =>  do = dh*tanh(c),  dc += dh*o*(1 - tanh²(c))
-                    float dO = dhT * tc;
-                    float dcT = dcd[bk] + dhT * o * (1f - tc * tc);
-                    // c = f*cPrev + i*g  =>  di = dc*g, df = dc*cPrev, dg = dc*i, dcPrev = dc*f
-                    float dI = dcT * g;
-                    float dF = dcT * cPrev[cPrevBase + bk];
-                    float dG = dcT * i;
-                    dcd[bk] = dcT * f;
-                    // i, f, o = σ(a)  =>  da = d·y(1-y);   g = tanh(a)  =>  da = dg*(1-g²)
-                    dgd[ii] = dI * i * (1f - i);
-                    dgd[fi] = dF * f * (1f - f);
-                    dgd[gi] = dG * (1f - g * g);
-                    dgd[oi] = dO * o * (1f - o);
-                }
+                int bk = b * hs;
+                // dh_t = ∂L/∂h_t + dh;  h = o*tanh(c)  =>  do = dh*tanh(c),  dc += dh*o*(1 - tanh²(c))
+                // c = f*cPrev + i*g  =>  di = dc*g, df = dc*cPrev, dg = dc*i, dcPrev = dc*f
+                // i, f, o = σ(a)  =>  da = d·y(1-y);   g = tanh(a)  =>  da = dg*(1-g²)
+                ArrayKernels.lstmBackward(hs, gd, row, tcd, at, cPrev, cPrevBase + bk,
+                        dOut, dOutput == null ? 0 : dOutput.offset + at, dhd, bk, dcd, bk, dgd, row);
             }
             // a = ... + W_hh hPrev  =>  dhPrev = da · W_hh
             Kernels.mul(dGateSteps[t], weightHh.value, dh);

@@ -263,6 +263,61 @@ class ElementwiseTest {
     }
 
     @Test
+    void fusedBackwardPassesGiveTheScalarBits() {
+        Elementwise v = vector();
+        Elementwise s = ArrayKernels.select("scalar");
+        Rng r = new Rng(16);
+        for (int n : new int[] {1, 7, 16, 17, 40, 128, 131}) {
+            for (boolean withOutput : new boolean[] {true, false}) {
+                int off = n % 5;
+                float[] gates = random(r, 4 * n + 9), other = random(r, 4 * n + 9), prev = random(r, n + 9);
+                float[] dOut = withOutput ? random(r, n + 9) : null;
+                float[][] outV = {random(r, n + 9), random(r, n + 9), new float[4 * n + 9], new float[4 * n + 9]};
+                float[][] outS = {outV[0].clone(), outV[1].clone(), outV[2].clone(), outV[3].clone()};
+                for (Elementwise e : new Elementwise[] {v, s}) {
+                    float[][] o = e == v ? outV : outS;
+                    e.lstmBackward(n, gates, off, other, off + 1, prev, off + 2, dOut, off + 3, o[0], off, o[1], off + 4,
+                            o[2], off + 5);
+                }
+                for (int q = 0; q < 4; q++) {
+                    assertArrayEquals(outS[q], outV[q], "lstmBackward n=" + n + " output " + q);
+                }
+                for (Elementwise e : new Elementwise[] {v, s}) {
+                    float[][] o = e == v ? outV : outS;
+                    e.gruBackward(n, gates, off, other, off + 1, prev, off + 2, dOut, off + 3, o[0], off, o[2], off + 4,
+                            o[3], off + 5);
+                }
+                for (int q = 0; q < 4; q++) {
+                    assertArrayEquals(outS[q], outV[q], "gruBackward n=" + n + " output " + q);
+                }
+            }
+        }
+    }
+
+    /** One unit worked out by hand: i=.5, f=.25, g=.5, o=.5, tanh(c)=.5, cPrev=2, dh=1, dOut=1, dc=1. */
+    @Test
+    void lstmBackwardWorkedOutByHand() {
+        float[] gates = {0.5f, 0.25f, 0.5f, 0.5f};
+        float[] dh = {1f};
+        float[] dc = {1f};
+        float[] dGates = new float[4];
+        ArrayKernels.backend().lstmBackward(1, gates, 0, new float[] {0.5f}, 0, new float[] {2f}, 0, new float[] {1f}, 0,
+                dh, 0, dc, 0, dGates, 0);
+        // dh' = 2, do = 1, dc' = 1 + 2*.5*(1 - .25) = 1.75; di = .875, df = 3.5, dg = .875; dcPrev = .4375
+        assertArrayEquals(new float[] {0.4375f}, dc);
+        assertArrayEquals(new float[] {0.875f * 0.25f, 3.5f * 0.25f * 0.75f, 0.875f * 0.75f, 0.25f}, dGates);
+        assertArrayEquals(new float[] {1f}, dh, "dh is read only");
+    }
+
+    private static float[] random(Rng r, int size) {
+        float[] a = new float[size];
+        for (int i = 0; i < size; i++) {
+            a[i] = r.uniform(-1f, 1f);
+        }
+        return a;
+    }
+
+    @Test
     void arithmeticWorkedOutByHand() {
         Elementwise e = ArrayKernels.backend();
         float[] t = {0f, 0.25f, 1f};
