@@ -1,15 +1,18 @@
 package org.rnn4j.matrix;
 
 /**
- * Element-wise kernels over ranges of flat {@code float[]} arrays: the activations and the few
- * products and sums of a recurrent cell's gate arithmetic. Every kernel reads n elements of each input
+ * Element-wise kernels over ranges of flat {@code float[]} arrays: the activations, the few products
+ * and sums of a recurrent cell's gate arithmetic, and the element-wise part of the LSTM and GRU
+ * backward passes (fused into one pass per row: a dozen separate vector passes over the row loaded and
+ * stored as much as the scalar loop and were no faster). Every kernel reads n elements of each input
  * starting at its offset and writes n elements of {@code out}; the output may be one of the inputs
  * at the same offset (in place), but must not overlap an input otherwise.
  *
  * <p>Implementations: {@link ScalarElementwise} (plain loops; the activations in double, as
  * {@link Activation}) and {@link VectorElementwise} (Vector API; float polynomial activations within
- * a few ulp, see {@link PolynomialActivation}). The products and sums give the same bits in both:
- * neither fuses a multiply-add. {@link ArrayKernels} holds the one chosen at start-up.
+ * a few ulp, see {@link PolynomialActivation}). The products, sums and backward passes give the same
+ * bits in both: neither fuses a multiply-add, and both do the operations in the same order.
+ * {@link ArrayKernels} holds the one chosen at start-up.
  */
 public interface Elementwise {
     /** out = σ(x) = 1 / (1 + e^(−x)). */

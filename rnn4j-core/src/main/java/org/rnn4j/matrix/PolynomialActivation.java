@@ -22,8 +22,9 @@ package org.rnn4j.matrix;
  * large and infinite arguments saturate: σ(+∞) = 1, σ(−∞) = 0, tanh(±∞) = ±1. NaN propagates
  * (the clamp keeps it, and a NaN lane takes the exponential branch). tanh(−0) = −0.
  *
- * <p>Measured against the double-precision reference on all of the float range (ElementwiseTest):
- * at most {@value #SIGMOID_MAX_ULP} ulp for σ and {@value #TANH_MAX_ULP} ulp for tanh.
+ * <p>Measured against the double-precision reference ({@code (float) (1 / (1 + exp(−(double) x)))},
+ * {@code (float) Math.tanh((double) x)}) on every float (ActivationUlpScan in the tests): at most
+ * {@value #SIGMOID_MAX_ULP} ulp for σ (97.1% exact) and {@value #TANH_MAX_ULP} ulp for tanh (99.2% exact).
  */
 final class PolynomialActivation {
     /** The documented bounds, asserted by the tests. */
