@@ -2,7 +2,7 @@ package org.rnn4j.nn;
 
 import java.util.List;
 import java.util.Objects;
-import org.rnn4j.matrix.Activation;
+import org.rnn4j.matrix.ArrayKernels;
 import org.rnn4j.matrix.Kernels;
 import org.rnn4j.matrix.Matrix;
 import org.rnn4j.matrix.PackedMatrix;
@@ -145,27 +145,16 @@ public final class GruLayer implements RecurrentLayer {
     private void cell(Matrix ax, Matrix ah, Matrix hPrev, Matrix hOut, int rows) {
         int hs = hiddenSize;
         float[] xd = ax.data, hd = ah.data, bh = biasHh.value.data;
-        int bo = biasHh.value.offset;
         for (int b = 0; b < rows; b++) {
-            int xRow = ax.offset + b * GATES * hs;
-            int hRow = ah.offset + b * GATES * hs;
-            int at = b * hs;
-            for (int k = 0; k < hs; k++) {
-                float hr = hd[hRow + k] + bh[bo + k];
-                float hz = hd[hRow + hs + k] + bh[bo + hs + k];
-                float hn = hd[hRow + 2 * hs + k] + bh[bo + 2 * hs + k];
-                float r = Activation.sigmoid(xd[xRow + k] + hr);
-                float z = Activation.sigmoid(xd[xRow + hs + k] + hz);
-                float n = Activation.tanh(xd[xRow + 2 * hs + k] + r * hn);
-                float hp = hPrev.data[hPrev.offset + at + k];
-                hd[hRow + k] = hr;
-                hd[hRow + hs + k] = hz;
-                hd[hRow + 2 * hs + k] = hn;
-                xd[xRow + k] = r;
-                xd[xRow + hs + k] = z;
-                xd[xRow + 2 * hs + k] = n;
-                hOut.data[hOut.offset + at + k] = (1f - z) * n + z * hp; // h = (1-z)*n + z*hPrev
-            }
+            int ri = ax.offset + b * GATES * hs, zi = ri + hs, ni = zi + hs;       // [r | z | n] of ax
+            int hri = ah.offset + b * GATES * hs, hni = hri + 2 * hs;             // [hr | hz | hn] of ah
+            ArrayKernels.add(GATES * hs, hd, hri, bh, biasHh.value.offset, hd, hri); // [hr | hz | hn] = ah + b_hh
+            ArrayKernels.add(2 * hs, xd, ri, hd, hri, xd, ri);
+            ArrayKernels.sigmoidInPlace(xd, ri, ni);                              // [r | z] = σ(ax_rz + [hr | hz])
+            ArrayKernels.mulAdd(hs, xd, ri, hd, hni, xd, ni);
+            ArrayKernels.tanhInPlace(xd, ni, ni + hs);                            // n = tanh(ax_n + r*hn)
+            ArrayKernels.lerp(hs, xd, zi, xd, ni, hPrev.data, hPrev.offset + b * hs,
+                    hOut.data, hOut.offset + b * hs);                             // h = (1-z)*n + z*hPrev
         }
     }
 
@@ -210,32 +199,17 @@ public final class GruLayer implements RecurrentLayer {
             }
             float[] hPrev = t == 0 ? h0.data : h.data;
             int hPrevBase = t == 0 ? 0 : (t - 1) * batch * hs;
+            float[] dOut = dOutput == null ? null : dOutput.data;
             for (int b = 0; b < batch; b++) {
-                int row = (t * batch + b) * GATES * hs;
+                int row = (t * batch + b) * GATES * hs; // [r | z | n] at the same columns of ax, ah, dAx, dAh
                 int at = (t * batch + b) * hs;
-                for (int k = 0; k < hs; k++) {
-                    int ri = row + k, zi = ri + hs, ni = zi + hs;
-                    float r = xd[ri], z = xd[zi], n = xd[ni], hn = hd[ni];
-                    int bk = b * hs + k;
-                    float hp = hPrev[hPrevBase + bk];
-                    float dhT = carry[bk] + (dOutput == null ? 0f : dOutput.data[dOutput.offset + at + k]);
-                    // h = (1-z)*n + z*hPrev  =>  dn = dh*(1-z), dz = dh*(hPrev-n), dhPrev = dh*z (+ below)
-                    float dn = dhT * (1f - z);
-                    float dz = dhT * (hp - n);
-                    carry[bk] = dhT * z;
-                    // n = tanh(a_n), a_n = ax_n + r*hn  =>  da_n = dn*(1-n²), dr = da_n*hn, dhn = da_n*r
-                    float daN = dn * (1f - n * n);
-                    float dr = daN * hn;
-                    // r, z = σ(a)  =>  da = d·y(1-y); the input and hidden sides share it
-                    float daR = dr * r * (1f - r);
-                    float daZ = dz * z * (1f - z);
-                    dxd[ri] = daR;
-                    dxd[zi] = daZ;
-                    dxd[ni] = daN;
-                    dhd[ri] = daR;
-                    dhd[zi] = daZ;
-                    dhd[ni] = daN * r;
-                }
+                int bk = b * hs;
+                // dh_t = ∂L/∂h_t + dh
+                // h = (1-z)*n + z*hPrev  =>  dn = dh*(1-z), dz = dh*(hPrev-n), dhPrev = dh*z (+ below)
+                // n = tanh(a_n), a_n = ax_n + r*hn  =>  da_n = dn*(1-n²), dr = da_n*hn, dhn = da_n*r
+                // r, z = σ(a)  =>  da = d·y(1-y); the input and hidden sides share it
+                ArrayKernels.gruBackward(hs, xd, row, hd, row, hPrev, hPrevBase + bk,
+                        dOut, dOutput == null ? 0 : dOutput.offset + at, carry, bk, dxd, row, dhd, row);
             }
             // ah = W_hh hPrev  =>  dhPrev += dAh · W_hh
             Kernels.mulPackedAdd(dAhSteps[t], wHh, dh);

@@ -2,7 +2,7 @@ package org.rnn4j.nn;
 
 import java.util.List;
 import java.util.Objects;
-import org.rnn4j.matrix.Activation;
+import org.rnn4j.matrix.ArrayKernels;
 import org.rnn4j.matrix.Kernels;
 import org.rnn4j.matrix.Matrix;
 import org.rnn4j.matrix.PackedMatrix;
@@ -170,26 +170,17 @@ public final class LstmLayer implements RecurrentLayer {
      */
     private void cell(Matrix a, Matrix cPrev, Matrix cOut, Matrix tanhCOut, Matrix hOut, int rows) {
         int hs = hiddenSize;
-        float[] ad = a.data;
+        float[] ad = a.data, cd = cOut.data, tcd = tanhCOut.data;
         for (int b = 0; b < rows; b++) {
-            int row = a.offset + b * GATES * hs;
-            int at = b * hs;
-            for (int k = 0; k < hs; k++) {
-                int ii = row + k, fi = ii + hs, gi = fi + hs, oi = gi + hs;
-                float i = Activation.sigmoid(ad[ii]);
-                float f = Activation.sigmoid(ad[fi]);
-                float g = Activation.tanh(ad[gi]);
-                float o = Activation.sigmoid(ad[oi]);
-                ad[ii] = i;
-                ad[fi] = f;
-                ad[gi] = g;
-                ad[oi] = o;
-                float ct = f * cPrev.data[cPrev.offset + at + k] + i * g; // c = f*cPrev + i*g
-                float tc = Activation.tanh(ct);
-                cOut.data[cOut.offset + at + k] = ct;
-                tanhCOut.data[tanhCOut.offset + at + k] = tc;
-                hOut.data[hOut.offset + at + k] = o * tc;                   // h = o*tanh(c)
-            }
+            int ii = a.offset + b * GATES * hs, fi = ii + hs, gi = fi + hs, oi = gi + hs;
+            int ci = cOut.offset + b * hs, tci = tanhCOut.offset + b * hs;
+            ArrayKernels.sigmoidInPlace(ad, ii, gi);                                  // [i | f] = σ(a_i | a_f)
+            ArrayKernels.tanhInPlace(ad, gi, oi);                                     // g = tanh(a_g)
+            ArrayKernels.sigmoidInPlace(ad, oi, oi + hs);                             // o = σ(a_o)
+            ArrayKernels.mulPlusMul(hs, ad, fi, cPrev.data, cPrev.offset + b * hs, ad, ii, ad, gi,
+                    cd, ci);                                                          // c = f*cPrev + i*g
+            ArrayKernels.tanh(hs, cd, ci, tcd, tci);                                  // tanh(c)
+            ArrayKernels.mul(hs, ad, oi, tcd, tci, hOut.data, hOut.offset + b * hs); // h = o*tanh(c)
         }
     }
 
@@ -243,29 +234,16 @@ public final class LstmLayer implements RecurrentLayer {
             }
             float[] cPrev = t == 0 ? c0.data : cd;
             int cPrevBase = t == 0 ? 0 : (t - 1) * batch * hs;
+            float[] dOut = dOutput == null ? null : dOutput.data;
             for (int b = 0; b < batch; b++) {
                 int row = (t * batch + b) * GATES * hs;
                 int at = (t * batch + b) * hs;
-                for (int k = 0; k < hs; k++) {
-                    int ii = row + k, fi = ii + hs, gi = fi + hs, oi = gi + hs;
-                    float i = gd[ii], f = gd[fi], g = gd[gi], o = gd[oi];
-                    float tc = tcd[at + k];
-                    int bk = b * hs + k;
-                    float dhT = dhd[bk] + (dOutput == null ? 0f : dOutput.data[dOutput.offset + at + k]);
-                    // h = o*tanh(c)  =>  do = dh*tanh(c),  dc += dh*o*(1 - tanh²(c))
-                    float dO = dhT * tc;
-                    float dcT = dcd[bk] + dhT * o * (1f - tc * tc);
-                    // c = f*cPrev + i*g  =>  di = dc*g, df = dc*cPrev, dg = dc*i, dcPrev = dc*f
-                    float dI = dcT * g;
-                    float dF = dcT * cPrev[cPrevBase + bk];
-                    float dG = dcT * i;
-                    dcd[bk] = dcT * f;
-                    // i, f, o = σ(a)  =>  da = d·y(1-y);   g = tanh(a)  =>  da = dg*(1-g²)
-                    dgd[ii] = dI * i * (1f - i);
-                    dgd[fi] = dF * f * (1f - f);
-                    dgd[gi] = dG * (1f - g * g);
-                    dgd[oi] = dO * o * (1f - o);
-                }
+                int bk = b * hs;
+                // dh_t = ∂L/∂h_t + dh;  h = o*tanh(c)  =>  do = dh*tanh(c),  dc += dh*o*(1 - tanh²(c))
+                // c = f*cPrev + i*g  =>  di = dc*g, df = dc*cPrev, dg = dc*i, dcPrev = dc*f
+                // i, f, o = σ(a)  =>  da = d·y(1-y);   g = tanh(a)  =>  da = dg*(1-g²)
+                ArrayKernels.lstmBackward(hs, gd, row, tcd, at, cPrev, cPrevBase + bk,
+                        dOut, dOutput == null ? 0 : dOutput.offset + at, dhd, bk, dcd, bk, dgd, row);
             }
             // a = ... + W_hh hPrev  =>  dhPrev = da · W_hh
             Kernels.mulPacked(dGateSteps[t], wHh, dh);
@@ -306,21 +284,17 @@ public final class LstmLayer implements RecurrentLayer {
         Kernels.addRowVector(stepGates, bias);
         Kernels.mulTransBAdd(stepHPrev, weightHh.value, stepGates);
         // the gate arithmetic of cell(), writing h and c straight into the state's columns
-        float[] gd = stepGates.data;
+        float[] gd = stepGates.data, sd = state.data;
         for (int r = 0; r < b; r++) {
-            int row = r * GATES * hs;
+            int ii = r * GATES * hs, fi = ii + hs, gi = fi + hs, oi = gi + hs;
             int cAt = state.offset + r * 2 * hs + hs;
-            for (int k = 0; k < hs; k++) {
-                float i = Activation.sigmoid(gd[row + k]);
-                float f = Activation.sigmoid(gd[row + hs + k]);
-                float g = Activation.tanh(gd[row + 2 * hs + k]);
-                float o = Activation.sigmoid(gd[row + 3 * hs + k]);
-                float ct = f * state.data[cAt + k] + i * g; // c = f*cPrev + i*g
-                float ht = o * Activation.tanh(ct);       // h = o*tanh(c)
-                state.data[cAt + k] = ct;
-                state.data[cAt - hs + k] = ht;
-                stepH.data[r * hs + k] = ht;
-            }
+            ArrayKernels.sigmoidInPlace(gd, ii, gi);                                  // [i | f] = σ(a_i | a_f)
+            ArrayKernels.tanhInPlace(gd, gi, oi);                                     // g = tanh(a_g)
+            ArrayKernels.sigmoidInPlace(gd, oi, oi + hs);                             // o = σ(a_o)
+            ArrayKernels.mulPlusMul(hs, gd, fi, sd, cAt, gd, ii, gd, gi, sd, cAt);    // c = f*cPrev + i*g
+            ArrayKernels.tanh(hs, sd, cAt, stepH.data, r * hs);                       // tanh(c)
+            ArrayKernels.mul(hs, gd, oi, stepH.data, r * hs, stepH.data, r * hs);     // h = o*tanh(c)
+            System.arraycopy(stepH.data, r * hs, sd, cAt - hs, hs);
         }
         return stepH;
     }

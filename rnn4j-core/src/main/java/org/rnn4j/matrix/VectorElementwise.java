@@ -1,0 +1,237 @@
+package org.rnn4j.matrix;
+
+import static org.rnn4j.matrix.PolynomialActivation.EXP_MIN_ARG;
+import static org.rnn4j.matrix.PolynomialActivation.LN2_HI;
+import static org.rnn4j.matrix.PolynomialActivation.LN2_LO;
+import static org.rnn4j.matrix.PolynomialActivation.LOG2E;
+import static org.rnn4j.matrix.PolynomialActivation.P0;
+import static org.rnn4j.matrix.PolynomialActivation.P1;
+import static org.rnn4j.matrix.PolynomialActivation.P2;
+import static org.rnn4j.matrix.PolynomialActivation.P3;
+import static org.rnn4j.matrix.PolynomialActivation.P4;
+import static org.rnn4j.matrix.PolynomialActivation.Q0;
+import static org.rnn4j.matrix.PolynomialActivation.Q1;
+import static org.rnn4j.matrix.PolynomialActivation.Q2;
+import static org.rnn4j.matrix.PolynomialActivation.Q3;
+import static org.rnn4j.matrix.PolynomialActivation.Q4;
+import static org.rnn4j.matrix.PolynomialActivation.ROUND_SHIFTER;
+import static org.rnn4j.matrix.PolynomialActivation.TANH_SMALL;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link Elementwise} on the Vector API ({@link FloatVector#SPECIES_PREFERRED}, L lanes: 16 with
+ * AVX-512). Loaded only by reflection from {@link ArrayKernels}, so a JVM without the module
+ * {@code jdk.incubator.vector} never links this class.
+ *
+ * <p>Each kernel runs L elements at a time and finishes the last n mod L one by one. The activations
+ * are the float polynomials of {@link PolynomialActivation}, evaluated lane-wise with the same
+ * operations in the same order (its scalar methods are the tail, so an element's result does not depend
+ * on its position); tanh evaluates both of its branches and blends them. The products and sums are
+ * not fused, so they give the bits of {@link ScalarElementwise}.
+ */
+public final class VectorElementwise implements Elementwise {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static final int SIGN_BIT = 0x80000000;
+
+    /** e^x for x ≤ 0 (or NaN), lane-wise: {@link PolynomialActivation#expNonPositive}. */
+    static FloatVector expNonPositive(FloatVector x) {
+        x = x.max(EXP_MIN_ARG);
+        FloatVector nf = x.fma(LOG2E, ROUND_SHIFTER).sub(ROUND_SHIFTER);             // n = round(x·log₂e)
+        IntVector n = (IntVector) nf.convert(VectorOperators.F2I, 0);
+        FloatVector r = nf.fma(FloatVector.broadcast(S, -LN2_HI), x);                             // r = x − n·ln2
+        r = nf.fma(FloatVector.broadcast(S, -LN2_LO), r);
+        FloatVector p = r.fma(P4, P3);
+        p = p.fma(r, FloatVector.broadcast(S, P2));
+        p = p.fma(r, FloatVector.broadcast(S, P1));
+        p = p.fma(r, FloatVector.broadcast(S, P0));
+        FloatVector er = p.fma(r.mul(r), r).add(1f);                                 // e^r = 1 + r + r²·P(r)
+        IntVector n1 = n.lanewise(VectorOperators.ASHR, 1);
+        IntVector n2 = n.sub(n1);
+        FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector s2 = n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return er.mul(s1).mul(s2);
+    }
+
+    /** σ(a) lane-wise: {@link PolynomialActivation#sigmoid}. */
+    static FloatVector sigmoid(FloatVector a) {
+        FloatVector e = expNonPositive(a.abs().neg());
+        FloatVector num = FloatVector.broadcast(S, 1f).blend(e, a.lt(0f));                        // a < 0: e/(1+e)
+        return num.div(e.add(1f));
+    }
+
+    /** tanh(a) lane-wise: {@link PolynomialActivation#tanh}, both branches, blended. */
+    static FloatVector tanh(FloatVector a) {
+        FloatVector abs = a.abs();
+        FloatVector z = abs.mul(abs);
+        FloatVector q = z.fma(Q4, Q3);
+        q = q.fma(z, FloatVector.broadcast(S, Q2));
+        q = q.fma(z, FloatVector.broadcast(S, Q1));
+        q = q.fma(z, FloatVector.broadcast(S, Q0));
+        FloatVector small = abs.mul(z).fma(q, abs);                                  // |a| + |a|³·Q(a²)
+        FloatVector e = expNonPositive(abs.mul(-2f));
+        FloatVector large = FloatVector.broadcast(S, 1f).sub(e).div(e.add(1f));     // (1 − e)/(1 + e)
+        FloatVector t = large.blend(small, abs.lt(TANH_SMALL));
+        return t.viewAsIntegralLanes().or(a.viewAsIntegralLanes().and(SIGN_BIT)).viewAsFloatingLanes(); // copySign
+    }
+
+    @Override
+    public void sigmoid(int n, float[] x, int xOff, float[] out, int outOff) {
+        int k = 0;
+        for (int bound = S.loopBound(n); k < bound; k += L) {
+            sigmoid(FloatVector.fromArray(S, x, xOff + k)).intoArray(out, outOff + k);
+        }
+        for (; k < n; k++) {
+            out[outOff + k] = PolynomialActivation.sigmoid(x[xOff + k]);
+        }
+    }
+
+    @Override
+    public void tanh(int n, float[] x, int xOff, float[] out, int outOff) {
+        int k = 0;
+        for (int bound = S.loopBound(n); k < bound; k += L) {
+            tanh(FloatVector.fromArray(S, x, xOff + k)).intoArray(out, outOff + k);
+        }
+        for (; k < n; k++) {
+            out[outOff + k] = PolynomialActivation.tanh(x[xOff + k]);
+        }
+    }
+
+    @Override
+    public void add(int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff) {
+        int k = 0;
+        for (int bound = S.loopBound(n); k < bound; k += L) {
+            FloatVector.fromArray(S, a, aOff + k).add(FloatVector.fromArray(S, b, bOff + k)).intoArray(out, outOff + k);
+        }
+        for (; k < n; k++) {
+            out[outOff + k] = a[aOff + k] + b[bOff + k];
+        }
+    }
+
+    @Override
+    public void mul(int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff) {
+        int k = 0;
+        for (int bound = S.loopBound(n); k < bound; k += L) {
+            FloatVector.fromArray(S, a, aOff + k).mul(FloatVector.fromArray(S, b, bOff + k)).intoArray(out, outOff + k);
+        }
+        for (; k < n; k++) {
+            out[outOff + k] = a[aOff + k] * b[bOff + k];
+        }
+    }
+
+    @Override
+    public void mulAdd(int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff) {
+        int k = 0;
+        for (int bound = S.loopBound(n); k < bound; k += L) {
+            FloatVector ab = FloatVector.fromArray(S, a, aOff + k).mul(FloatVector.fromArray(S, b, bOff + k));
+            FloatVector.fromArray(S, out, outOff + k).add(ab).intoArray(out, outOff + k);
+        }
+        for (; k < n; k++) {
+            out[outOff + k] += a[aOff + k] * b[bOff + k];
+        }
+    }
+
+    @Override
+    public void mulPlusMul(int n, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, float[] d, int dOff,
+            float[] out, int outOff) {
+        int k = 0;
+        for (int bound = S.loopBound(n); k < bound; k += L) {
+            FloatVector ab = FloatVector.fromArray(S, a, aOff + k).mul(FloatVector.fromArray(S, b, bOff + k));
+            FloatVector cd = FloatVector.fromArray(S, c, cOff + k).mul(FloatVector.fromArray(S, d, dOff + k));
+            ab.add(cd).intoArray(out, outOff + k);
+        }
+        for (; k < n; k++) {
+            out[outOff + k] = a[aOff + k] * b[bOff + k] + c[cOff + k] * d[dOff + k];
+        }
+    }
+
+    @Override
+    public void lerp(int n, float[] t, int tOff, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff) {
+        int k = 0;
+        for (int bound = S.loopBound(n); k < bound; k += L) {
+            FloatVector tk = FloatVector.fromArray(S, t, tOff + k);
+            FloatVector ta = FloatVector.broadcast(S, 1f).sub(tk).mul(FloatVector.fromArray(S, a, aOff + k));
+            ta.add(tk.mul(FloatVector.fromArray(S, b, bOff + k))).intoArray(out, outOff + k);
+        }
+        for (; k < n; k++) {
+            float tk = t[tOff + k];
+            out[outOff + k] = (1f - tk) * a[aOff + k] + tk * b[bOff + k];
+        }
+    }
+
+    @Override
+    public void lstmBackward(int n, float[] gates, int gOff, float[] tanhC, int tcOff, float[] cPrev, int cpOff,
+            float[] dOut, int dOutOff, float[] dh, int dhOff, float[] dc, int dcOff, float[] dGates, int dgOff) {
+        int k = 0;
+        for (int bound = S.loopBound(n); k < bound; k += L) {
+            int ii = gOff + k, fi = ii + n, gi = fi + n, oi = gi + n;
+            FloatVector i = FloatVector.fromArray(S, gates, ii), f = FloatVector.fromArray(S, gates, fi);
+            FloatVector g = FloatVector.fromArray(S, gates, gi), o = FloatVector.fromArray(S, gates, oi);
+            FloatVector tc = FloatVector.fromArray(S, tanhC, tcOff + k);
+            FloatVector dhT = FloatVector.fromArray(S, dh, dhOff + k);
+            if (dOut != null) {
+                dhT = dhT.add(FloatVector.fromArray(S, dOut, dOutOff + k));
+            }
+            FloatVector dO = dhT.mul(tc);                                               // do = dh*tanh(c)
+            FloatVector dcT = FloatVector.fromArray(S, dc, dcOff + k).add(dhT.mul(o).mul(oneMinus(tc.mul(tc))));
+            FloatVector dI = dcT.mul(g);                                                // di = dc*g
+            FloatVector dF = dcT.mul(FloatVector.fromArray(S, cPrev, cpOff + k));       // df = dc*cPrev
+            FloatVector dG = dcT.mul(i);                                                // dg = dc*i
+            dcT.mul(f).intoArray(dc, dcOff + k);                                        // dcPrev = dc*f
+            int di = dgOff + k;
+            dI.mul(i).mul(oneMinus(i)).intoArray(dGates, di);
+            dF.mul(f).mul(oneMinus(f)).intoArray(dGates, di + n);
+            dG.mul(oneMinus(g.mul(g))).intoArray(dGates, di + 2 * n);
+            dO.mul(o).mul(oneMinus(o)).intoArray(dGates, di + 3 * n);
+        }
+        if (k < n) { // the last n mod L units; the gate blocks stay n apart
+            ScalarElementwise.lstmBackward(n - k, n, gates, gOff + k, tanhC, tcOff + k, cPrev, cpOff + k, dOut,
+                    dOutOff + k, dh, dhOff + k, dc, dcOff + k, dGates, dgOff + k);
+        }
+    }
+
+    @Override
+    public void gruBackward(int n, float[] gates, int gOff, float[] hidden, int hidOff, float[] hPrev, int hpOff,
+            float[] dOut, int dOutOff, float[] dh, int dhOff, float[] dAx, int dAxOff, float[] dAh, int dAhOff) {
+        int k = 0;
+        for (int bound = S.loopBound(n); k < bound; k += L) {
+            FloatVector r = FloatVector.fromArray(S, gates, gOff + k);
+            FloatVector z = FloatVector.fromArray(S, gates, gOff + n + k);
+            FloatVector nk = FloatVector.fromArray(S, gates, gOff + 2 * n + k);
+            FloatVector hn = FloatVector.fromArray(S, hidden, hidOff + 2 * n + k);
+            FloatVector dhT = FloatVector.fromArray(S, dh, dhOff + k);
+            if (dOut != null) {
+                dhT = dhT.add(FloatVector.fromArray(S, dOut, dOutOff + k));
+            }
+            FloatVector dn = dhT.mul(oneMinus(z));                                      // dn = dh*(1-z)
+            FloatVector dz = dhT.mul(FloatVector.fromArray(S, hPrev, hpOff + k).sub(nk)); // dz = dh*(hPrev-n)
+            dhT.mul(z).intoArray(dh, dhOff + k);                                        // dhPrev = dh*z
+            FloatVector daN = dn.mul(oneMinus(nk.mul(nk)));                             // da_n = dn*(1-n²)
+            FloatVector daR = daN.mul(hn).mul(r).mul(oneMinus(r));                      // dr*r(1-r), dr = da_n*hn
+            FloatVector daZ = dz.mul(z).mul(oneMinus(z));
+            daR.intoArray(dAx, dAxOff + k);
+            daZ.intoArray(dAx, dAxOff + n + k);
+            daN.intoArray(dAx, dAxOff + 2 * n + k);
+            daR.intoArray(dAh, dAhOff + k);
+            daZ.intoArray(dAh, dAhOff + n + k);
+            daN.mul(r).intoArray(dAh, dAhOff + 2 * n + k);                              // dhn = da_n*r
+        }
+        if (k < n) {
+            ScalarElementwise.gruBackward(n - k, n, gates, gOff + k, hidden, hidOff + k, hPrev, hpOff + k, dOut,
+                    dOutOff + k, dh, dhOff + k, dAx, dAxOff + k, dAh, dAhOff + k);
+        }
+    }
+
+    private static FloatVector oneMinus(FloatVector v) {
+        return FloatVector.broadcast(S, 1f).sub(v);
+    }
+
+    @Override
+    public String name() {
+        return "vector(" + S.vectorBitSize() + "-bit, " + L + " lanes)";
+    }
+}
