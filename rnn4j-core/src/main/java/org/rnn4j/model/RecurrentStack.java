@@ -13,6 +13,7 @@ import org.rnn4j.nn.Init;
 import org.rnn4j.nn.LstmLayer;
 import org.rnn4j.nn.Parameter;
 import org.rnn4j.nn.RecurrentLayer;
+import org.rnn4j.nn.Stepper;
 
 /**
  * L recurrent layers of one cell type, layer k reading layer k−1's outputs, as PyTorch's {@code nn.RNN},
@@ -368,6 +369,52 @@ public final class RecurrentStack {
         }
         state.initial = false;
         return in;
+    }
+
+    /**
+     * Steps every layer for generation over the weights as they are now: layers with a fast path pack
+     * their weights once (see {@link Stepper}), so make a new one after the weights change. If
+     * {@code inputTable} is not null, it holds every input the caller will feed to the first layer, one
+     * per row, and {@link Steps#stepRows} feeds rows of it.
+     */
+    public Steps stepper(Matrix inputTable) {
+        Stepper[] s = new Stepper[layers.length];
+        for (int k = 0; k < layers.length; k++) {
+            s[k] = layers[k].stepper(k == 0 ? inputTable : null);
+        }
+        return new Steps(s);
+    }
+
+    /** The layers' {@link Stepper}s in order, from {@link #stepper(Matrix)}. */
+    public final class Steps {
+        private final Stepper[] steppers;
+
+        private Steps(Stepper[] steppers) {
+            this.steppers = steppers;
+        }
+
+        /** As {@link RecurrentStack#step}: x (B × D) in, the top h (B × H) out; the state is updated in place. */
+        public Matrix step(Matrix x, RecurrentState state) {
+            checkState(state, state.batch());
+            return rest(steppers[0].step(x, state.layers[0]), state);
+        }
+
+        /** A step whose first-layer input for sequence b is row {@code rows[b]} of the input table. */
+        public Matrix stepRows(int[] rows, RecurrentState state) {
+            checkState(state, state.batch());
+            if (rows.length != state.batch()) {
+                throw new IllegalArgumentException(rows.length + " input rows given for a state of batch " + state.batch());
+            }
+            return rest(steppers[0].stepRows(rows, state.layers[0]), state);
+        }
+
+        private Matrix rest(Matrix in, RecurrentState state) {
+            for (int k = 1; k < steppers.length; k++) {
+                in = steppers[k].step(in, state.layers[k]);
+            }
+            state.initial = false;
+            return in;
+        }
     }
 
     private void checkState(RecurrentState s, int batch) {

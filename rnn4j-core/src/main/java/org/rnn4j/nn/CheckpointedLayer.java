@@ -302,6 +302,11 @@ public final class CheckpointedLayer implements RecurrentLayer {
         return inner.step(input, state);
     }
 
+    @Override
+    public Stepper stepper(Matrix inputTable) {
+        return inner.stepper(inputTable);
+    }
+
     private void requireForward(String call) {
         if (!forwardDone) {
             throw new IllegalStateException(call + " called before forward(): run forward on a batch first");

@@ -46,7 +46,7 @@ public final class ElmanLayer implements RecurrentLayer {
     private Matrix carry;    // (B, H) dh flowing to the previous step
     private Matrix[] hSteps; // views of h per step
     private Matrix[] dASteps;
-    private Matrix stepPre;  // (B, H) scratch of step()
+    private PackedStepper.Scratch stepScratch; // scratch of step(), B rows
     private Matrix last;     // (B, H) final states gathered at each sequence's own end
     private int[] lengths;   // per sequence, or null for all T
     private int steps;
@@ -205,16 +205,72 @@ public final class ElmanLayer implements RecurrentLayer {
         int b = state.rows;
         input.requireShape(b, inputSize, "Elman step input (B × D)");
         state.requireShape(b, hiddenSize, "Elman step state (B × H)");
-        if (stepPre == null || stepPre.rows != b) {
-            stepPre = new Matrix(b, hiddenSize);
+        if (stepScratch == null || stepScratch.h.rows != b) {
+            stepScratch = new PackedStepper.Scratch(b, hiddenSize, hiddenSize);
         }
         refreshBias();
-        Kernels.mulTransB(input, weightIh.value, stepPre);
-        Kernels.mulTransBAdd(state, weightHh.value, stepPre);
-        Kernels.addRowVector(stepPre, bias);
-        activation.applyInPlace(stepPre.data, 0, stepPre.size());
-        state.copyFrom(stepPre);
-        return stepPre;
+        Kernels.mulTransB(input, weightIh.value, stepScratch.a);
+        Kernels.addRowVector(stepScratch.a, bias);
+        stepFrom(stepScratch.a, state, null, stepScratch);
+        return stepScratch.h;
+    }
+
+    /** A stepper over packed weights and, given an input table, every row's input side computed once. */
+    @Override
+    public Stepper stepper(Matrix inputTable) {
+        return new PackedStepper(new PackedStepper.Cell() {
+            @Override
+            public Matrix inputWeight() {
+                return weightIh.value;
+            }
+
+            @Override
+            public Matrix recurrentWeight() {
+                return weightHh.value;
+            }
+
+            @Override
+            public Matrix inputBias() {
+                refreshBias();
+                return bias.copy(); // b_ih + b_hh, as forward() adds it
+            }
+
+            @Override
+            public Matrix hiddenBias() {
+                return null;
+            }
+
+            @Override
+            public void stepFrom(Matrix a, Matrix state, PackedMatrix wHhT, Matrix hiddenBias, PackedStepper.Scratch s) {
+                state.requireShape(state.rows, hiddenSize, "Elman step state (B × H)");
+                ElmanLayer.this.stepFrom(a, state, wHhT, s);
+            }
+
+            @Override
+            public int inputSize() {
+                return inputSize;
+            }
+
+            @Override
+            public int hiddenSize() {
+                return hiddenSize;
+            }
+        }, inputTable);
+    }
+
+    /**
+     * One step from a (B × H) = x·W_ihᵀ + b_ih + b_hh, as forward() computes it: a += h_{t-1}·W_hhᵀ
+     * (packed if {@code wHhT} is given, else the current W_hh), h = f(a) into {@code s.h} and the state.
+     */
+    private void stepFrom(Matrix a, Matrix state, PackedMatrix wHhT, PackedStepper.Scratch s) {
+        if (wHhT != null) {
+            Kernels.mulPackedAdd(state, wHhT, a);
+        } else {
+            Kernels.mulTransBAdd(state, weightHh.value, a);
+        }
+        activation.applyInPlace(a.data, a.offset, a.offset + a.rows * a.cols);
+        s.h.copyFrom(a);
+        state.copyFrom(a);
     }
 
     private void allocate(int steps, int batch) {

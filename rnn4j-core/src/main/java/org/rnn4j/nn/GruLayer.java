@@ -66,9 +66,7 @@ public final class GruLayer implements RecurrentLayer {
     private boolean backwardDone;
 
     // Scratch of step(), independent of the forward caches.
-    private Matrix stepAx; // (B, 3H)
-    private Matrix stepAh; // (B, 3H)
-    private Matrix stepH;  // (B, H) returned
+    private PackedStepper.Scratch stepScratch;
 
     /**
      * @param namePrefix prefix of the parameter names, e.g. {@code "rnn."}
@@ -131,7 +129,7 @@ public final class GruLayer implements RecurrentLayer {
         for (int t = 0; t < steps; t++) {
             Matrix hPrev = t == 0 ? h0 : hSteps[t - 1];
             Kernels.mulPacked(hPrev, wHhT, ahSteps[t]); // ah_t = h_{t-1}·W_hhᵀ
-            cell(axSteps[t], ahSteps[t], hPrev, hSteps[t], batch);
+            cell(axSteps[t], ahSteps[t], hPrev, hSteps[t], batch, biasHh.value);
         }
         forwardDone = true;
         backwardDone = false;
@@ -142,13 +140,13 @@ public final class GruLayer implements RecurrentLayer {
      * The gate arithmetic of one step. Adds b_hh into {@code ah} (B, 3H), so its n block becomes hn;
      * overwrites {@code ax} (B, 3H) with [r, z, n]; writes h (B, H).
      */
-    private void cell(Matrix ax, Matrix ah, Matrix hPrev, Matrix hOut, int rows) {
+    private void cell(Matrix ax, Matrix ah, Matrix hPrev, Matrix hOut, int rows, Matrix bHh) {
         int hs = hiddenSize;
-        float[] xd = ax.data, hd = ah.data, bh = biasHh.value.data;
+        float[] xd = ax.data, hd = ah.data, bh = bHh.data;
         for (int b = 0; b < rows; b++) {
             int ri = ax.offset + b * GATES * hs, zi = ri + hs, ni = zi + hs;       // [r | z | n] of ax
             int hri = ah.offset + b * GATES * hs, hni = hri + 2 * hs;             // [hr | hz | hn] of ah
-            ArrayKernels.add(GATES * hs, hd, hri, bh, biasHh.value.offset, hd, hri); // [hr | hz | hn] = ah + b_hh
+            ArrayKernels.add(GATES * hs, hd, hri, bh, bHh.offset, hd, hri);       // [hr | hz | hn] = ah + b_hh
             ArrayKernels.add(2 * hs, xd, ri, hd, hri, xd, ri);
             ArrayKernels.sigmoidInPlace(xd, ri, ni);                              // [r | z] = σ(ax_rz + [hr | hz])
             ArrayKernels.mulAdd(hs, xd, ri, hd, hni, xd, ni);
@@ -235,17 +233,70 @@ public final class GruLayer implements RecurrentLayer {
         int b = state.rows;
         input.requireShape(b, inputSize, "GRU step input (B × D)");
         state.requireShape(b, hiddenSize, "GRU step state (B × H)");
-        if (stepAx == null || stepAx.rows != b) {
-            stepAx = new Matrix(b, GATES * hiddenSize);
-            stepAh = new Matrix(b, GATES * hiddenSize);
-            stepH = new Matrix(b, hiddenSize);
+        if (stepScratch == null || stepScratch.h.rows != b) {
+            stepScratch = new PackedStepper.Scratch(b, GATES * hiddenSize, hiddenSize);
         }
-        Kernels.mulTransB(input, weightIh.value, stepAx);
-        Kernels.addRowVector(stepAx, biasIh.value);
-        Kernels.mulTransB(state, weightHh.value, stepAh);
-        cell(stepAx, stepAh, state, stepH, b);
-        state.copyFrom(stepH);
-        return stepH;
+        Kernels.mulTransB(input, weightIh.value, stepScratch.a);
+        Kernels.addRowVector(stepScratch.a, biasIh.value);
+        stepFrom(stepScratch.a, state, null, biasHh.value, stepScratch);
+        return stepScratch.h;
+    }
+
+    /** A stepper over packed weights and, given an input table, every row's input side computed once. */
+    @Override
+    public Stepper stepper(Matrix inputTable) {
+        return new PackedStepper(new PackedStepper.Cell() {
+            @Override
+            public Matrix inputWeight() {
+                return weightIh.value;
+            }
+
+            @Override
+            public Matrix recurrentWeight() {
+                return weightHh.value;
+            }
+
+            @Override
+            public Matrix inputBias() {
+                return biasIh.value.copy(); // ax = x·W_ihᵀ + b_ih
+            }
+
+            @Override
+            public Matrix hiddenBias() {
+                return biasHh.value.copy(); // added to h·W_hhᵀ inside the step, before r scales hn
+            }
+
+            @Override
+            public void stepFrom(Matrix a, Matrix state, PackedMatrix wHhT, Matrix hiddenBias, PackedStepper.Scratch s) {
+                state.requireShape(state.rows, hiddenSize, "GRU step state (B × H)");
+                GruLayer.this.stepFrom(a, state, wHhT, hiddenBias, s);
+            }
+
+            @Override
+            public int inputSize() {
+                return inputSize;
+            }
+
+            @Override
+            public int hiddenSize() {
+                return hiddenSize;
+            }
+        }, inputTable);
+    }
+
+    /**
+     * One step from ax (B × 3H) = x·W_ihᵀ + b_ih, overwritten: ah = h_{t-1}·W_hhᵀ (packed if {@code wHhT}
+     * is given, else the current W_hh), then the gate arithmetic of {@link #cell} with b_hh = {@code bHh};
+     * writes h into {@code s.h} and the state.
+     */
+    private void stepFrom(Matrix ax, Matrix state, PackedMatrix wHhT, Matrix bHh, PackedStepper.Scratch s) {
+        if (wHhT != null) {
+            Kernels.mulPacked(state, wHhT, s.hidden);
+        } else {
+            Kernels.mulTransB(state, weightHh.value, s.hidden);
+        }
+        cell(ax, s.hidden, state, s.h, state.rows, bHh);
+        state.copyFrom(s.h);
     }
 
     private void allocate(int steps, int batch) {

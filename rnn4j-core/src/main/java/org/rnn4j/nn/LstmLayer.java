@@ -69,9 +69,7 @@ public final class LstmLayer implements RecurrentLayer {
     private boolean backwardDone;
 
     // Scratch of step(), independent of the forward caches.
-    private Matrix stepGates; // (B, 4H)
-    private Matrix stepHPrev; // (B, H)
-    private Matrix stepH;     // (B, H) returned
+    private PackedStepper.Scratch stepScratch;
 
     /**
      * @param namePrefix prefix of the parameter names, e.g. {@code "rnn."}
@@ -271,32 +269,88 @@ public final class LstmLayer implements RecurrentLayer {
         int hs = hiddenSize;
         input.requireShape(b, inputSize, "LSTM step input (B × D)");
         state.requireShape(b, 2 * hs, "LSTM step state (B × 2H) [h | c]");
-        if (stepGates == null || stepGates.rows != b) {
-            stepGates = new Matrix(b, GATES * hs);
-            stepHPrev = new Matrix(b, hs);
-            stepH = new Matrix(b, hs);
-        }
-        for (int r = 0; r < b; r++) { // h part of the state, contiguous for the product
-            System.arraycopy(state.data, state.offset + r * 2 * hs, stepHPrev.data, r * hs, hs);
+        if (stepScratch == null || stepScratch.h.rows != b) {
+            stepScratch = new PackedStepper.Scratch(b, GATES * hs, hs);
         }
         refreshBias();
-        Kernels.mulTransB(input, weightIh.value, stepGates);
-        Kernels.addRowVector(stepGates, bias);
-        Kernels.mulTransBAdd(stepHPrev, weightHh.value, stepGates);
-        // the gate arithmetic of cell(), writing h and c straight into the state's columns
-        float[] gd = stepGates.data, sd = state.data;
+        Kernels.mulTransB(input, weightIh.value, stepScratch.a);
+        Kernels.addRowVector(stepScratch.a, bias);
+        stepFrom(stepScratch.a, state, null, null, stepScratch);
+        return stepScratch.h;
+    }
+
+    /** A stepper over packed weights and, given an input table, every row's input side computed once. */
+    @Override
+    public Stepper stepper(Matrix inputTable) {
+        return new PackedStepper(new PackedStepper.Cell() {
+            @Override
+            public Matrix inputWeight() {
+                return weightIh.value;
+            }
+
+            @Override
+            public Matrix recurrentWeight() {
+                return weightHh.value;
+            }
+
+            @Override
+            public Matrix inputBias() {
+                refreshBias();
+                return bias.copy(); // b_ih + b_hh, as forward() adds it
+            }
+
+            @Override
+            public Matrix hiddenBias() {
+                return null;
+            }
+
+            @Override
+            public void stepFrom(Matrix a, Matrix state, PackedMatrix wHhT, Matrix hiddenBias, PackedStepper.Scratch s) {
+                state.requireShape(state.rows, 2 * hiddenSize, "LSTM step state (B × 2H) [h | c]");
+                LstmLayer.this.stepFrom(a, state, wHhT, hiddenBias, s);
+            }
+
+            @Override
+            public int inputSize() {
+                return inputSize;
+            }
+
+            @Override
+            public int hiddenSize() {
+                return hiddenSize;
+            }
+        }, inputTable);
+    }
+
+    /**
+     * One step from a (B × 4H) = x·W_ihᵀ + b_ih + b_hh, overwritten: a += h_{t-1}·W_hhᵀ (packed if
+     * {@code wHhT} is given, else the current W_hh), then the gate arithmetic of {@link #cell}, writing h and
+     * c straight into the state's columns and h into {@code s.h}.
+     */
+    private void stepFrom(Matrix a, Matrix state, PackedMatrix wHhT, Matrix unused, PackedStepper.Scratch s) {
+        int b = state.rows;
+        int hs = hiddenSize;
+        for (int r = 0; r < b; r++) { // h part of the state, contiguous for the product
+            System.arraycopy(state.data, state.offset + r * 2 * hs, s.hPrev.data, r * hs, hs);
+        }
+        if (wHhT != null) {
+            Kernels.mulPackedAdd(s.hPrev, wHhT, a);
+        } else {
+            Kernels.mulTransBAdd(s.hPrev, weightHh.value, a);
+        }
+        float[] gd = a.data, sd = state.data, hd = s.h.data;
         for (int r = 0; r < b; r++) {
-            int ii = r * GATES * hs, fi = ii + hs, gi = fi + hs, oi = gi + hs;
+            int ii = a.offset + r * GATES * hs, fi = ii + hs, gi = fi + hs, oi = gi + hs;
             int cAt = state.offset + r * 2 * hs + hs;
+            int hAt = s.h.offset + r * hs;
             ArrayKernels.sigmoidInPlace(gd, ii, gi);                                  // [i | f] = σ(a_i | a_f)
             ArrayKernels.tanhInPlace(gd, gi, oi);                                     // g = tanh(a_g)
             ArrayKernels.sigmoidInPlace(gd, oi, oi + hs);                             // o = σ(a_o)
             ArrayKernels.mulPlusMul(hs, gd, fi, sd, cAt, gd, ii, gd, gi, sd, cAt);    // c = f*cPrev + i*g
-            ArrayKernels.tanh(hs, sd, cAt, stepH.data, r * hs);                       // tanh(c)
-            ArrayKernels.mul(hs, gd, oi, stepH.data, r * hs, stepH.data, r * hs);     // h = o*tanh(c)
-            System.arraycopy(stepH.data, r * hs, sd, cAt - hs, hs);
+            ArrayKernels.tanh(hs, sd, cAt, hd, hAt);                                  // tanh(c)
+            ArrayKernels.mul(hs, gd, oi, hd, hAt, hd, hAt);                           // h = o*tanh(c)
+            System.arraycopy(hd, hAt, sd, cAt - hs, hs);
         }
-        return stepH;
     }
 
     /** [h | c] (B × 2H) → h (B × H), c (B × H). */

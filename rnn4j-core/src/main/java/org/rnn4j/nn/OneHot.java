@@ -22,4 +22,13 @@ public final class OneHot {
             out.data[out.offset + r * out.cols + id] = 1f;
         }
     }
+
+    /** The (V × V) identity: row id is the one-hot encoding of token id. */
+    public static Matrix identity(int vocabSize) {
+        Matrix m = new Matrix(vocabSize, vocabSize);
+        for (int id = 0; id < vocabSize; id++) {
+            m.data[id * vocabSize + id] = 1f;
+        }
+        return m;
+    }
 }

@@ -60,4 +60,14 @@ public interface RecurrentLayer {
 
     /** One step for generation: {@code state} (B × S) is updated in place; returns h (B × H), owned by the layer. */
     Matrix step(Matrix x, Matrix state);
+
+    /**
+     * A step function for generation over the weights as they are now (see {@link Stepper}). If
+     * {@code inputTable} is not null, it holds every input the caller will feed, one per row (the weights
+     * of an embedding, say), and {@link Stepper#stepRows} feeds row r; a layer may then precompute the
+     * input side of every row once. The default runs {@link #step} and precomputes nothing.
+     */
+    default Stepper stepper(Matrix inputTable) {
+        return Stepper.unpacked(this, inputTable);
+    }
 }

@@ -32,11 +32,12 @@ public final class Sampler {
             throw new IllegalArgumentException("length must be non-negative, got " + length);
         }
         RecurrentState state = model.newState(1);
+        LanguageModel.Generator steps = model.generator(); // the weights are fixed while it generates
         int[] one = new int[1];
         Matrix logits = null;
         for (int id : prime) {
             one[0] = id;
-            logits = model.step(one, state);
+            logits = steps.step(one, state);
         }
         int[] out = new int[length];
         for (int i = 0; i < length; i++) {
@@ -45,7 +46,7 @@ public final class Sampler {
             sink.accept(next);
             if (i + 1 < length) {
                 one[0] = next;
-                logits = model.step(one, state);
+                logits = steps.step(one, state);
             }
         }
         return out;
