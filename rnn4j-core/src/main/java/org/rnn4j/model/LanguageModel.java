@@ -193,10 +193,11 @@ public final class LanguageModel {
 
     /**
      * A step function for generation over the weights as they are now, faster than {@link #step} at small
-     * batches: the recurrent and output weights are packed once, and the first layer's input side of every
-     * token (embedding row, or one-hot column, times W_ih, plus bias) is computed once into a table when it
-     * takes at most {@value #MAX_INPUT_TABLE_FLOATS} floats. It never reads the parameters again, so make a
-     * new one after the weights change (a training step, a load). Not safe for use by several threads.
+     * batches: the recurrent and output weights are packed once, and the first layer's input side of a
+     * token (its embedding row, or one-hot column, times W_ih, plus bias) is computed when the token is
+     * first fed and then kept, if the table of all of them takes at most {@value #MAX_INPUT_TABLE_FLOATS}
+     * floats. It never reads the parameters again, so make a new one after the weights change (a training
+     * step, a load). Not safe for use by several threads.
      */
     public Generator generator() {
         return new Generator();

@@ -11,10 +11,13 @@ import org.rnn4j.matrix.PackedMatrix;
  *   <li>packs W_ihᵀ and W_hhᵀ once, in the layout the product streams through
  *       ({@link Kernels#packTransB}), instead of reading the row-major weights each step;</li>
  *   <li>with an input table (every input the caller will feed, one per row: an embedding's weights,
- *       or the identity for one-hot inputs), computes the input side {@code table·W_ihᵀ + bias} of
- *       every row once, so that a step on row r copies a row instead of multiplying by W_ih.</li>
+ *       or the identity for one-hot inputs), computes the input side {@code table·W_ihᵀ + bias} of a
+ *       row the first time it is fed and keeps it, so that later steps on row r copy a row instead of
+ *       multiplying by W_ih. Rows are computed when first needed, not all at once, so that making a
+ *       stepper stays cheap (a sampler makes one per generated text) and a large vocabulary costs only
+ *       the rows it uses.</li>
  * </ul>
- * It copies the biases too, so it never reads the layer's parameters after it is made.
+ * It copies the input table and the biases too, so it never reads the layer's parameters after it is made.
  */
 final class PackedStepper implements Stepper {
     /** What a cell lends the stepper: its input side, and one step from a precomputed input side. */
@@ -59,34 +62,43 @@ final class PackedStepper implements Stepper {
     }
 
     private final Cell cell;
-    private final PackedMatrix wIhT;    // W_ihᵀ packed
+    private final PackedMatrix wIhT;    // W_ihᵀ packed, or null with a table
+    private final Matrix wIh;           // W_ih copied, for the table's rows, or null
     private final PackedMatrix wHhT;    // W_hhᵀ packed
     private final Matrix inputBias;     // (1, G·H)
     private final Matrix hiddenBias;    // (1, G·H) or null
-    private final Matrix table;         // (rows, G·H) = inputTable·W_ihᵀ + inputBias, or null
+    private final Matrix inputs;        // (rows, D) copy of the input table, or null
+    private final Matrix table;         // (rows, G·H): row r = inputs[r]·W_ihᵀ + inputBias once computed
+    private final boolean[] computed;   // per row of the table
     private final int gateWidth;        // G·H
     private Scratch scratch;
 
     PackedStepper(Cell cell, Matrix inputTable) {
         this.cell = cell;
-        Matrix wIh = cell.inputWeight();
-        this.gateWidth = wIh.rows;
-        this.wIhT = Kernels.packTransB(wIh);
+        Matrix weightIh = cell.inputWeight();
+        this.gateWidth = weightIh.rows;
+        this.wIhT = inputTable == null ? Kernels.packTransB(weightIh) : null;
+        this.wIh = inputTable == null ? null : weightIh.copy(); // a copy costs less than packing, and rows are few
         this.wHhT = Kernels.packTransB(cell.recurrentWeight());
         this.inputBias = cell.inputBias();
         this.hiddenBias = cell.hiddenBias();
         if (inputTable != null) {
             inputTable.requireShape(inputTable.rows, cell.inputSize(), "input table of a stepper (rows × D)");
+            inputs = inputTable.copy();
             table = new Matrix(inputTable.rows, gateWidth);
-            Kernels.mulPacked(inputTable, wIhT, table); // every row's x·W_ihᵀ + bias, once
-            Kernels.addRowVector(table, inputBias);
+            computed = new boolean[inputTable.rows];
         } else {
+            inputs = null;
             table = null;
+            computed = null;
         }
     }
 
     @Override
     public Matrix step(Matrix x, Matrix state) {
+        if (wIhT == null) {
+            throw new IllegalStateException("step() on a stepper made with an input table: feed rows with stepRows()");
+        }
         Scratch s = scratch(state.rows);
         x.requireShape(state.rows, cell.inputSize(), "step input (B × D)");
         Kernels.mulPacked(x, wIhT, s.a); // a = x·W_ihᵀ + bias
@@ -104,7 +116,16 @@ final class PackedStepper implements Stepper {
             throw new IllegalArgumentException(rows.length + " input rows given for a state of batch " + state.rows);
         }
         Scratch s = scratch(state.rows);
-        Stepper.copyRows(table, rows, s.a);
+        for (int b = 0; b < rows.length; b++) {
+            int r = rows[b];
+            if (r >= 0 && r < table.rows && !computed[r]) { // x·W_ihᵀ + bias of row r, once
+                Matrix row = Matrix.view(table.data, r * gateWidth, 1, gateWidth);
+                Kernels.mulTransB(Matrix.view(inputs.data, r * inputs.cols, 1, inputs.cols), wIh, row);
+                Kernels.addRowVector(row, inputBias);
+                computed[r] = true;
+            }
+        }
+        Stepper.copyRows(table, rows, s.a); // checks the row indices
         cell.stepFrom(s.a, state, wHhT, hiddenBias, s);
         return s.h;
     }

@@ -9,7 +9,11 @@ import org.rnn4j.matrix.Matrix;
  * The state (B × S) is updated in place, as by {@link RecurrentLayer#step}.
  */
 public interface Stepper {
-    /** One step on inputs x (B × D); returns h (B × H), owned by the stepper (valid until the next step). */
+    /**
+     * One step on inputs x (B × D); returns h (B × H), owned by the stepper (valid until the next step).
+     *
+     * @throws IllegalStateException if this stepper was made with an input table and only takes its rows
+     */
     Matrix step(Matrix x, Matrix state);
 
     /**
