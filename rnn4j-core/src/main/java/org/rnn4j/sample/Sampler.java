@@ -10,13 +10,19 @@ import org.rnn4j.model.RecurrentState;
  * Generates tokens one at a time: start from the model's initial state, feed the prime, then repeatedly
  * pick a token from the last logits and feed it back. Each token costs one step of the network (the
  * state carries the prefix, which is never re-run).
+ *
+ * <p>A sampler generates from the weights as they were when it was made: it steps through a
+ * {@link LanguageModel.Generator}, which packs them once. After the weights change (further training, a
+ * load), make a new sampler.
  */
 public final class Sampler {
     private final LanguageModel model;
+    private final LanguageModel.Generator steps;
     private final TokenPicker picker;
 
     public Sampler(LanguageModel model, SamplingOptions options, Rng rng) {
         this.model = model;
+        this.steps = model.generator();
         this.picker = new TokenPicker(model.config().vocabSize(), options, rng);
     }
 
@@ -32,7 +38,6 @@ public final class Sampler {
             throw new IllegalArgumentException("length must be non-negative, got " + length);
         }
         RecurrentState state = model.newState(1);
-        LanguageModel.Generator steps = model.generator(); // the weights are fixed while it generates
         int[] one = new int[1];
         Matrix logits = null;
         for (int id : prime) {
