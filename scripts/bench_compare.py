@@ -108,7 +108,9 @@ def measure(args, json_dir, run):
     preset = ["--quick"] if args.quick else ["--subset"] if args.subset else []
     for n in args.threads:
         out = os.path.join(json_dir, "rnn4j_%dt.json" % n)
-        cmd = [rnn4j, "bench", "--threads", str(n), "--json", out, "--peak-gflops", str(args.peak_gflops)] + preset
+        cmd = [rnn4j, "bench", "--threads", str(n), "--json", out] + preset
+        if args.peak_gflops:
+            cmd += ["--peak-gflops", str(args.peak_gflops)]
         if n == args.threads[0] and not args.no_memory:
             cmd.append("--memory")
         run["load"]["rnn4j %dT" % n] = os.getloadavg()[0]
@@ -321,7 +323,8 @@ def main():
     ap.add_argument("--torch-bench", default=DEFAULT_TORCH_BENCH,
                     help="bench_rnn.py, relative to the repository root (default: %(default)s)")
     ap.add_argument("--python", default=sys.executable, help="the interpreter with torch (default: this one)")
-    ap.add_argument("--peak-gflops", type=float, default=133.0, help="fp32 peak per thread (default: %(default)s)")
+    ap.add_argument("--peak-gflops", type=float, default=None,
+                    help="fp32 peak per thread (default: what rnn4j bench measures at start)")
     ap.add_argument("--torch-env", action="append", default=[], metavar="NAME=VALUE",
                     help="an environment variable for the torch runs (repeatable), e.g. LD_LIBRARY_PATH or "
                          "OPENBLAS_CORETYPE")

@@ -44,8 +44,8 @@ final class BenchCommand implements Callable<Integer> {
     static final List<Integer> DEFAULT_BATCH = List.of(1, 32, 64);
     static final List<Integer> DEFAULT_LAYERS = List.of(1, 2);
     static final int DEFAULT_SEQ_LEN = 64;
-    /** fp32 FMA peak of one core of the project's build machine (issue 6). */
-    static final double DEFAULT_PEAK_GFLOPS = 133;
+    /** fp32 FMA peak of one core when it cannot be measured (no Vector API): issue 6's first machine. */
+    static final double FALLBACK_PEAK_GFLOPS = 133;
     /** The shape of the memory report: a long sequence (issue 6). */
     static final int MEMORY_SEQ_LEN = 1000;
     static final int MEMORY_HIDDEN = 512;
@@ -92,8 +92,8 @@ final class BenchCommand implements Callable<Integer> {
     Integer threads;
 
     @Option(names = "--peak-gflops", paramLabel = "X", description = "fp32 peak GFLOP/s of one thread, for the "
-            + "percent-of-peak column (default: ${DEFAULT-VALUE}).")
-    double peakGflops = DEFAULT_PEAK_GFLOPS;
+            + "percent-of-peak column (default: measured at start, with twelve chains of vector multiply-adds).")
+    Double peakGflops;
 
     @Option(names = "--no-train", description = "Skip the training throughput.")
     boolean noTrain;
@@ -154,6 +154,16 @@ final class BenchCommand implements Callable<Integer> {
     private Integer run(Grid grid) throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         int usedThreads = KernelThreads.current();
+        String peakSource = "given";
+        if (peakGflops == null) {
+            peakSource = "measured";
+            try {
+                peakGflops = PeakFlops.measure(1.0);
+            } catch (LinkageError e) { // no jdk.incubator.vector
+                peakGflops = FALLBACK_PEAK_GFLOPS;
+                peakSource = "assumed, no Vector API to measure it";
+            }
+        }
         double peak = peakGflops * usedThreads;
         ObjectNode root = JSON.createObjectNode();
         ObjectNode meta = root.putObject("meta");
@@ -161,12 +171,13 @@ final class BenchCommand implements Callable<Integer> {
                 .put("threads", usedThreads).put("java", System.getProperty("java.version"))
                 .put("vm", System.getProperty("java.vm.name")).put("os_arch", System.getProperty("os.arch"))
                 .put("available_processors", Runtime.getRuntime().availableProcessors())
-                .put("peak_gflops_per_thread", peakGflops).put("jit_warmup_s", jitWarmup).put("seq", seqLen)
+                .put("peak_gflops_per_thread", peakGflops).put("peak_source", peakSource)
+                .put("jit_warmup_s", jitWarmup).put("seq", seqLen)
                 .put("vocab", BenchModel.VOCAB)
                 .put("date", OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString());
-        out.printf(Locale.ROOT, "# rnn4j %s, kernels %s, %d thread(s), Java %s; peak %.0f GFLOP/s (%.0f per thread); "
+        out.printf(Locale.ROOT, "# rnn4j %s, kernels %s, %d thread(s), Java %s; peak %.0f GFLOP/s (%.0f per thread, %s); "
                         + "T=%d, V=%d%n", ModelFile.libraryVersion(), Kernels.backend().name(), usedThreads,
-                System.getProperty("java.version"), peak, peakGflops, seqLen, BenchModel.VOCAB);
+                System.getProperty("java.version"), peak, peakGflops, peakSource, seqLen, BenchModel.VOCAB);
         out.flush();
         int total = (noTrain ? 0 : grid.cells.size() * grid.layers.size() * grid.hidden.size() * grid.batch.size())
                 + (noInfer ? 0 : grid.cells.size() * grid.layers.size() * grid.hidden.size())
@@ -307,7 +318,7 @@ final class BenchCommand implements Callable<Integer> {
         if (threads != null && threads < 1) {
             throw new CommandLine.ParameterException(cl, "--threads must be at least 1, got " + threads);
         }
-        if (!(peakGflops > 0) || Double.isInfinite(peakGflops)) {
+        if (peakGflops != null && (!(peakGflops > 0) || Double.isInfinite(peakGflops))) {
             throw new CommandLine.ParameterException(cl, "--peak-gflops must be positive, got " + peakGflops);
         }
         if (noTrain && noInfer && !memory) {
