@@ -15,6 +15,7 @@ import static org.rnn4j.matrix.PolynomialActivation.Q2;
 import static org.rnn4j.matrix.PolynomialActivation.Q3;
 import static org.rnn4j.matrix.PolynomialActivation.Q4;
 import static org.rnn4j.matrix.PolynomialActivation.ROUND_SHIFTER;
+import static org.rnn4j.matrix.PolynomialActivation.ROUND_SHIFTER_BITS;
 import static org.rnn4j.matrix.PolynomialActivation.TANH_SMALL;
 
 import jdk.incubator.vector.FloatVector;
@@ -41,8 +42,9 @@ public final class VectorElementwise implements Elementwise {
     /** e^x for x ≤ 0 (or NaN), lane-wise: {@link PolynomialActivation#expNonPositive}. */
     static FloatVector expNonPositive(FloatVector x) {
         x = x.max(EXP_MIN_ARG);
-        FloatVector nf = x.fma(LOG2E, ROUND_SHIFTER).sub(ROUND_SHIFTER);             // n = round(x·log₂e)
-        IntVector n = (IntVector) nf.convert(VectorOperators.F2I, 0);
+        FloatVector shifted = x.fma(LOG2E, ROUND_SHIFTER);                           // 1.5·2^23 + n
+        FloatVector nf = shifted.sub(ROUND_SHIFTER);                                  // n = round(x·log₂e)
+        IntVector n = shifted.viewAsIntegralLanes().sub(ROUND_SHIFTER_BITS);         // (convert(F2I): 8x slower on 17)
         FloatVector r = nf.fma(FloatVector.broadcast(S, -LN2_HI), x);                             // r = x − n·ln2
         r = nf.fma(FloatVector.broadcast(S, -LN2_LO), r);
         FloatVector p = r.fma(P4, P3);
