@@ -39,6 +39,11 @@ final class PolynomialActivation {
     static final float LN2_LO = -2.12194440e-4f;
     /** 1.5·2^23: adding it rounds a float of magnitude below 2^22 to an integer (round half even). */
     static final float ROUND_SHIFTER = 12582912f;
+    /**
+     * Its bits: 1.5·2^23 + n lies in [2^23, 2^24), where floats are the integers, so its bits are
+     * ROUND_SHIFTER_BITS + n (cheaper than converting n to int on the Vector API of Java 17).
+     */
+    static final int ROUND_SHIFTER_BITS = Float.floatToRawIntBits(ROUND_SHIFTER);
     /** P(r) = P0 + P1 r + … + P4 r⁴ ≈ (e^r − 1 − r) / r² on |r| ≤ ln2/2. */
     static final float P0 = 0.4999999403953552f;
     static final float P1 = 0.1666652113199234f;
@@ -60,8 +65,9 @@ final class PolynomialActivation {
     /** e^x for x ≤ 0 (or NaN). */
     static float expNonPositive(float x) {
         x = Math.max(x, EXP_MIN_ARG);
-        float nf = Math.fma(x, LOG2E, ROUND_SHIFTER) - ROUND_SHIFTER; // n = round(x·log₂e)
-        int n = (int) nf;
+        float shifted = Math.fma(x, LOG2E, ROUND_SHIFTER);               // 1.5·2^23 + n, exactly
+        float nf = shifted - ROUND_SHIFTER;                              // n = round(x·log₂e)
+        int n = Float.floatToRawIntBits(shifted) - ROUND_SHIFTER_BITS;  // n again, as an int
         float r = Math.fma(nf, -LN2_HI, x);                             // r = x − n·ln2
         r = Math.fma(nf, -LN2_LO, r);
         float p = Math.fma(Math.fma(Math.fma(Math.fma(P4, r, P3), r, P2), r, P1), r, P0);

