@@ -50,4 +50,21 @@ public interface Gemm {
 
     /** A short name for reports, e.g. "vector(AVX-512, 16 lanes)". */
     String name();
+
+    /** How many threads {@link #parallel} uses at most (the kernel threads). */
+    default int parallelism() {
+        return 1;
+    }
+
+    /**
+     * Runs {@code task} for parts 0 .. parts−1 on the kernels' threads and waits for all of them (the
+     * calling thread takes a part). Products called from inside a part run on that part's thread, so a
+     * caller can split independent work (the sequences of a batch) across the cores without the products
+     * splitting again. The default runs the parts in order on the calling thread.
+     */
+    default void parallel(int parts, java.util.function.IntConsumer task) {
+        for (int p = 0; p < parts; p++) {
+            task.accept(p);
+        }
+    }
 }

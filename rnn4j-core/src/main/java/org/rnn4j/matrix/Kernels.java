@@ -23,6 +23,16 @@ public final class Kernels {
         gemm = backend;
     }
 
+    /** The threads of the current backend's kernels (1 if it has none). */
+    public static int parallelism() {
+        return gemm.parallelism();
+    }
+
+    /** {@link Gemm#parallel}: parts 0 .. parts−1 on the kernel threads, products inside a part unsplit. */
+    public static void parallel(int parts, java.util.function.IntConsumer task) {
+        gemm.parallel(parts, task);
+    }
+
     /** out = a · b. */
     public static void mul(Matrix a, Matrix b, Matrix out) {
         checkMul(a.rows, a.cols, b.rows, b.cols, out, "mul", a, b);

@@ -68,6 +68,16 @@ public final class ScalarGemm implements Gemm {
         return WORKERS.threads();
     }
 
+    @Override
+    public int parallelism() {
+        return WORKERS.threads();
+    }
+
+    @Override
+    public void parallel(int parts, IntConsumer task) {
+        WORKERS.run(Math.min(parts, WORKERS.threads()) <= 1 ? 1 : parts, task);
+    }
+
     /** Products with fewer multiply-adds (m·n·k) than this run on the calling thread only. */
     public static long parallelThreshold() {
         return parallelMinFmas;
@@ -364,7 +374,7 @@ public final class ScalarGemm implements Gemm {
 
         /** Runs {@code task} for parts 0 .. parts-1 on this thread and the workers; rethrows the first failure. */
         void run(int parts, IntConsumer task) {
-            if (parts <= 1 || !busy.tryLock()) {
+            if (parts <= 1 || busy.isHeldByCurrentThread() || !busy.tryLock()) { // nested: run here
                 for (int p = 0; p < parts; p++) {
                     task.accept(p);
                 }

@@ -174,6 +174,16 @@ public final class VectorGemm implements Gemm {
         return WORKERS.threads();
     }
 
+    @Override
+    public int parallelism() {
+        return WORKERS.threads();
+    }
+
+    @Override
+    public void parallel(int parts, java.util.function.IntConsumer task) {
+        WORKERS.run(Math.min(parts, WORKERS.threads()) <= 1 ? 1 : parts, task);
+    }
+
     /** Products with fewer multiply-adds (m·n·k) than this run on the calling thread only. */
     public static long parallelThreshold() {
         return parallelMinFmas;

@@ -118,14 +118,18 @@ public final class ElmanLayer implements RecurrentLayer {
         // a = X·W_ihᵀ + (b_ih + b_hh) for all steps at once
         Kernels.mulTransB(input, weightIh.value, h);
         Kernels.addRowVector(h, bias);
-        Matrix prev = state0;
         PackedMatrix wHhT = packedHh = Kernels.packTransB(weightHh.value, packedHh); // W_hh is fixed in a pass
-        for (int t = 0; t < steps; t++) {
-            Matrix ht = hSteps[t];
-            Kernels.mulPackedAdd(prev, wHhT, ht); // a_t += h_{t-1}·W_hhᵀ
-            activation.applyInPlace(ht.data, ht.offset, ht.offset + ht.size());
-            prev = ht;
-        }
+        int parts = BatchSplit.parts(batch);
+        Kernels.parallel(parts, part -> { // the sequences are independent: each part runs all steps of its rows
+            int b0 = BatchSplit.first(batch, parts, part), rows = BatchSplit.first(batch, parts, part + 1) - b0;
+            Matrix prev = BatchSplit.rows(state0, b0, rows);
+            for (int t = 0; t < steps; t++) {
+                Matrix ht = BatchSplit.rows(hSteps[t], b0, rows);
+                Kernels.mulPackedAdd(prev, wHhT, ht); // a_t += h_{t-1}·W_hhᵀ
+                activation.applyInPlace(ht.data, ht.offset, ht.offset + ht.size());
+                prev = ht;
+            }
+        });
         forwardDone = true;
         backwardDone = false;
         return h;
@@ -173,18 +177,26 @@ public final class ElmanLayer implements RecurrentLayer {
         float[] hd = h.data;
         float[] dad = dA.data;
         float[] cd = carry.data;
-        for (int t = steps - 1; t >= 0; t--) {
-            if (lengths != null && dFinalState != null) {
-                SequenceLengths.inject(t, lengths, dFinalState, 0, cd, hiddenSize); // final state of sequences ending at t
+        // Sequences are independent; with lengths, the final-state gradient enters at each sequence's own
+        // end, which the step loop handles for the whole batch at once.
+        int parts = lengths != null && dFinalState != null ? 1 : BatchSplit.parts(batch);
+        int hs = hiddenSize;
+        Kernels.parallel(parts, part -> {
+            int b0 = BatchSplit.first(batch, parts, part), b1 = BatchSplit.first(batch, parts, part + 1);
+            for (int t = steps - 1; t >= 0; t--) {
+                if (lengths != null && dFinalState != null) {
+                    SequenceLengths.inject(t, lengths, dFinalState, 0, cd, hs); // final state of sequences ending at t
+                }
+                int base = t * batch * hs;
+                for (int i = b0 * hs; i < b1 * hs; i++) {
+                    // dh_t = dOut_t + carry;  da_t = dh_t ⊙ f'(h_t)
+                    float dh = cd[i] + (dOutput == null ? 0f : dOutput.data[dOutput.offset + base + i]);
+                    dad[base + i] = dh * activation.derivativeFromOutput(hd[base + i]);
+                }
+                // dh_{t-1} = da_t · W_hh
+                Kernels.mulPacked(BatchSplit.rows(dASteps[t], b0, b1 - b0), wHh, BatchSplit.rows(carry, b0, b1 - b0));
             }
-            int base = t * batch * hiddenSize;
-            for (int i = 0; i < batch * hiddenSize; i++) {
-                // dh_t = dOut_t + carry;  da_t = dh_t ⊙ f'(h_t)
-                float dh = cd[i] + (dOutput == null ? 0f : dOutput.data[dOutput.offset + base + i]);
-                dad[base + i] = dh * activation.derivativeFromOutput(hd[base + i]);
-            }
-            Kernels.mulPacked(dASteps[t], wHh, carry); // dh_{t-1} = da_t · W_hh
-        }
+        });
         // Weight, bias and input gradients, one product each over all steps.
         RecurrentGradients.accumulate(dA, dA, x, state0, h, steps, batch, weightIh, weightHh, biasIh, biasHh, dX);
         backwardDone = true;

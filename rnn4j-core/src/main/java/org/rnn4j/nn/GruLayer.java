@@ -126,11 +126,17 @@ public final class GruLayer implements RecurrentLayer {
         Kernels.mulTransB(input, weightIh.value, ax);
         Kernels.addRowVector(ax, biasIh.value);
         PackedMatrix wHhT = packedHh = Kernels.packTransB(weightHh.value, packedHh); // W_hh is fixed in a pass
-        for (int t = 0; t < steps; t++) {
-            Matrix hPrev = t == 0 ? h0 : hSteps[t - 1];
-            Kernels.mulPacked(hPrev, wHhT, ahSteps[t]); // ah_t = h_{t-1}·W_hhᵀ
-            cell(axSteps[t], ahSteps[t], hPrev, hSteps[t], batch, biasHh.value);
-        }
+        int parts = BatchSplit.parts(batch);
+        Kernels.parallel(parts, part -> { // the sequences are independent: each part runs all steps of its rows
+            int b0 = BatchSplit.first(batch, parts, part), rows = BatchSplit.first(batch, parts, part + 1) - b0;
+            for (int t = 0; t < steps; t++) {
+                Matrix hPrev = BatchSplit.rows(t == 0 ? h0 : hSteps[t - 1], b0, rows);
+                Matrix ahT = BatchSplit.rows(ahSteps[t], b0, rows);
+                Kernels.mulPacked(hPrev, wHhT, ahT); // ah_t = h_{t-1}·W_hhᵀ
+                cell(BatchSplit.rows(axSteps[t], b0, rows), ahT, hPrev, BatchSplit.rows(hSteps[t], b0, rows), rows,
+                        biasHh.value);
+            }
+        });
         forwardDone = true;
         backwardDone = false;
         return h;
@@ -191,6 +197,23 @@ public final class GruLayer implements RecurrentLayer {
             }
         }
         float[] xd = ax.data, hd = ah.data, dxd = dAx.data, dhd = dAh.data, carry = dh.data;
+        // Sequences are independent; with lengths, the final-state gradient enters at each sequence's own
+        // end, which the step loop handles for the whole batch at once.
+        int parts = lengths != null && dFinalState != null ? 1 : BatchSplit.parts(batch);
+        Kernels.parallel(parts, part -> {
+            int b0 = BatchSplit.first(batch, parts, part), b1 = BatchSplit.first(batch, parts, part + 1);
+            backwardRows(b0, b1, dOutput, dFinalState, wHh, xd, hd, dxd, dhd, carry);
+        });
+        // Weight, bias and input gradients, one product each over all steps (input side dAx, hidden side dAh).
+        RecurrentGradients.accumulate(dAx, dAh, x, h0, h, steps, batch, weightIh, weightHh, biasIh, biasHh, dX);
+        backwardDone = true;
+        return dX;
+    }
+
+    /** The step loop of {@link #backward} for sequences b0 .. b1−1. */
+    private void backwardRows(int b0, int b1, Matrix dOutput, Matrix dFinalState, PackedMatrix wHh, float[] xd,
+            float[] hd, float[] dxd, float[] dhd, float[] carry) {
+        int hs = hiddenSize;
         for (int t = steps - 1; t >= 0; t--) {
             if (lengths != null && dFinalState != null) {
                 SequenceLengths.inject(t, lengths, dFinalState, 0, carry, hs); // final state of sequences ending at t
@@ -198,7 +221,7 @@ public final class GruLayer implements RecurrentLayer {
             float[] hPrev = t == 0 ? h0.data : h.data;
             int hPrevBase = t == 0 ? 0 : (t - 1) * batch * hs;
             float[] dOut = dOutput == null ? null : dOutput.data;
-            for (int b = 0; b < batch; b++) {
+            for (int b = b0; b < b1; b++) {
                 int row = (t * batch + b) * GATES * hs; // [r | z | n] at the same columns of ax, ah, dAx, dAh
                 int at = (t * batch + b) * hs;
                 int bk = b * hs;
@@ -210,12 +233,8 @@ public final class GruLayer implements RecurrentLayer {
                         dOut, dOutput == null ? 0 : dOutput.offset + at, carry, bk, dxd, row, dhd, row);
             }
             // ah = W_hh hPrev  =>  dhPrev += dAh · W_hh
-            Kernels.mulPackedAdd(dAhSteps[t], wHh, dh);
+            Kernels.mulPackedAdd(BatchSplit.rows(dAhSteps[t], b0, b1 - b0), wHh, BatchSplit.rows(dh, b0, b1 - b0));
         }
-        // Weight, bias and input gradients, one product each over all steps (input side dAx, hidden side dAh).
-        RecurrentGradients.accumulate(dAx, dAh, x, h0, h, steps, batch, weightIh, weightHh, biasIh, biasHh, dX);
-        backwardDone = true;
-        return dX;
     }
 
     /** dh_{-1} (B × H), owned by the layer. */

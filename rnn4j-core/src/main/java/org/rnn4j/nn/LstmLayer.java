@@ -145,12 +145,18 @@ public final class LstmLayer implements RecurrentLayer {
         Kernels.mulTransB(input, weightIh.value, gates);
         Kernels.addRowVector(gates, bias);
         PackedMatrix wHhT = packedHh = Kernels.packTransB(weightHh.value, packedHh); // W_hh is fixed in a pass
-        for (int t = 0; t < steps; t++) {
-            Matrix hPrev = t == 0 ? h0 : hSteps[t - 1];
-            Matrix cPrev = t == 0 ? c0 : cSteps[t - 1];
-            Kernels.mulPackedAdd(hPrev, wHhT, gateSteps[t]); // a_t += h_{t-1}·W_hhᵀ
-            cell(gateSteps[t], cPrev, cSteps[t], tanhCSteps[t], hSteps[t], batch);
-        }
+        int parts = BatchSplit.parts(batch);
+        Kernels.parallel(parts, part -> { // the sequences are independent: each part runs all steps of its rows
+            int b0 = BatchSplit.first(batch, parts, part), rows = BatchSplit.first(batch, parts, part + 1) - b0;
+            for (int t = 0; t < steps; t++) {
+                Matrix hPrev = BatchSplit.rows(t == 0 ? h0 : hSteps[t - 1], b0, rows);
+                Matrix cPrev = BatchSplit.rows(t == 0 ? c0 : cSteps[t - 1], b0, rows);
+                Matrix a = BatchSplit.rows(gateSteps[t], b0, rows);
+                Kernels.mulPackedAdd(hPrev, wHhT, a); // a_t += h_{t-1}·W_hhᵀ
+                cell(a, cPrev, BatchSplit.rows(cSteps[t], b0, rows), BatchSplit.rows(tanhCSteps[t], b0, rows),
+                        BatchSplit.rows(hSteps[t], b0, rows), rows);
+            }
+        });
         if (this.lengths == null) {
             joinState(hSteps[steps - 1], cSteps[steps - 1], last);
         } else { // [h | c] at each sequence's own last step
@@ -225,6 +231,24 @@ public final class LstmLayer implements RecurrentLayer {
             }
         }
         float[] gd = gates.data, dgd = dGates.data, cd = c.data, tcd = tanhC.data, dhd = dh.data, dcd = dc.data;
+        // Sequences are independent here too; with lengths, the final-state gradient enters at each
+        // sequence's own end, which the step loop below handles for the whole batch at once.
+        int parts = lengths != null && dFinalState != null ? 1 : BatchSplit.parts(batch);
+        Kernels.parallel(parts, part -> {
+            int b0 = BatchSplit.first(batch, parts, part), b1 = BatchSplit.first(batch, parts, part + 1);
+            backwardRows(b0, b1, dOutput, dFinalState, wHh, gd, dgd, cd, tcd, dhd, dcd);
+        });
+        // Weight, bias and input gradients, one product each over all steps.
+        RecurrentGradients.accumulate(dGates, dGates, x, h0, h, steps, batch, weightIh, weightHh, biasIh, biasHh, dX);
+        joinState(dh, dc, dState0);
+        backwardDone = true;
+        return dX;
+    }
+
+    /** The step loop of {@link #backward} for sequences b0 .. b1−1. */
+    private void backwardRows(int b0, int b1, Matrix dOutput, Matrix dFinalState, PackedMatrix wHh, float[] gd,
+            float[] dgd, float[] cd, float[] tcd, float[] dhd, float[] dcd) {
+        int hs = hiddenSize;
         for (int t = steps - 1; t >= 0; t--) {
             if (lengths != null && dFinalState != null) { // final [h | c] of sequences ending at t
                 SequenceLengths.inject(t, lengths, dFinalState, 0, dhd, hs);
@@ -233,7 +257,7 @@ public final class LstmLayer implements RecurrentLayer {
             float[] cPrev = t == 0 ? c0.data : cd;
             int cPrevBase = t == 0 ? 0 : (t - 1) * batch * hs;
             float[] dOut = dOutput == null ? null : dOutput.data;
-            for (int b = 0; b < batch; b++) {
+            for (int b = b0; b < b1; b++) {
                 int row = (t * batch + b) * GATES * hs;
                 int at = (t * batch + b) * hs;
                 int bk = b * hs;
@@ -244,13 +268,8 @@ public final class LstmLayer implements RecurrentLayer {
                         dOut, dOutput == null ? 0 : dOutput.offset + at, dhd, bk, dcd, bk, dgd, row);
             }
             // a = ... + W_hh hPrev  =>  dhPrev = da · W_hh
-            Kernels.mulPacked(dGateSteps[t], wHh, dh);
+            Kernels.mulPacked(BatchSplit.rows(dGateSteps[t], b0, b1 - b0), wHh, BatchSplit.rows(dh, b0, b1 - b0));
         }
-        // Weight, bias and input gradients, one product each over all steps.
-        RecurrentGradients.accumulate(dGates, dGates, x, h0, h, steps, batch, weightIh, weightHh, biasIh, biasHh, dX);
-        joinState(dh, dc, dState0);
-        backwardDone = true;
-        return dX;
     }
 
     /** [dh_{-1} | dc_{-1}] (B × 2H), owned by the layer. */
