@@ -49,24 +49,31 @@ public final class SoftmaxCrossEntropy {
             for (int c = 0; c < v; c++) {
                 max = Math.max(max, logits.data[base + c]);
             }
+            float oy = y >= 0 ? logits.data[base + y] : 0f; // read first: dLogits may be the logits themselves
+            // e_c = exp(o_c - max), kept for the gradient when there is one: one exp per logit
             double z = 0;
+            int dBase = dLogits == null ? 0 : dLogits.offset + r * v;
             for (int c = 0; c < v; c++) {
-                z += Math.exp(logits.data[base + c] - max);
+                double e = Math.exp(logits.data[base + c] - max);
+                z += e;
+                if (dLogits != null) {
+                    dLogits.data[dBase + c] = (float) e;
+                }
             }
             double logZ = Math.log(z) + max;
             if (y >= 0) {
-                sum += logZ - logits.data[base + y];
+                sum += logZ - oy;
                 count++;
             }
             if (dLogits != null) {
-                int dBase = dLogits.offset + r * v;
                 if (y < 0) {
                     for (int c = 0; c < v; c++) {
                         dLogits.data[dBase + c] = 0f;
                     }
-                } else {
+                } else { // L = logZ - o_y  =>  dL/do_c = softmax_c - [c = y] = e_c / z - [c = y]
+                    double inv = 1.0 / z;
                     for (int c = 0; c < v; c++) {
-                        dLogits.data[dBase + c] = (float) Math.exp(logits.data[base + c] - logZ);
+                        dLogits.data[dBase + c] = (float) (dLogits.data[dBase + c] * inv);
                     }
                     dLogits.data[dBase + y] -= 1f;
                 }
