@@ -253,7 +253,8 @@ public final class ElmanLayer implements RecurrentLayer {
             }
 
             @Override
-            public void stepFrom(Matrix a, Matrix state, PackedMatrix wHhT, Matrix hiddenBias, PackedStepper.Scratch s) {
+            public void stepFrom(Matrix a, Matrix state, PackedStepper.Product wHhT, Matrix hiddenBias,
+                    PackedStepper.Scratch s) {
                 state.requireShape(state.rows, hiddenSize, "Elman step state (B × H)");
                 ElmanLayer.this.stepFrom(a, state, wHhT, s);
             }
@@ -274,9 +275,9 @@ public final class ElmanLayer implements RecurrentLayer {
      * One step from a (B × H) = x·W_ihᵀ + b_ih + b_hh, as forward() computes it: a += h_{t-1}·W_hhᵀ
      * (packed if {@code wHhT} is given, else the current W_hh), h = f(a) into {@code s.h} and the state.
      */
-    private void stepFrom(Matrix a, Matrix state, PackedMatrix wHhT, PackedStepper.Scratch s) {
+    private void stepFrom(Matrix a, Matrix state, PackedStepper.Product wHhT, PackedStepper.Scratch s) {
         if (wHhT != null) {
-            Kernels.mulPackedAdd(state, wHhT, a);
+            wHhT.apply(state, a, true);
         } else {
             Kernels.mulTransBAdd(state, weightHh.value, a);
         }

@@ -286,7 +286,8 @@ public final class GruLayer implements RecurrentLayer {
             }
 
             @Override
-            public void stepFrom(Matrix a, Matrix state, PackedMatrix wHhT, Matrix hiddenBias, PackedStepper.Scratch s) {
+            public void stepFrom(Matrix a, Matrix state, PackedStepper.Product wHhT, Matrix hiddenBias,
+                    PackedStepper.Scratch s) {
                 state.requireShape(state.rows, hiddenSize, "GRU step state (B × H)");
                 GruLayer.this.stepFrom(a, state, wHhT, hiddenBias, s);
             }
@@ -308,9 +309,9 @@ public final class GruLayer implements RecurrentLayer {
      * is given, else the current W_hh), then the gate arithmetic of {@link #cell} with b_hh = {@code bHh};
      * writes h into {@code s.h} and the state.
      */
-    private void stepFrom(Matrix ax, Matrix state, PackedMatrix wHhT, Matrix bHh, PackedStepper.Scratch s) {
+    private void stepFrom(Matrix ax, Matrix state, PackedStepper.Product wHhT, Matrix bHh, PackedStepper.Scratch s) {
         if (wHhT != null) {
-            Kernels.mulPacked(state, wHhT, s.hidden);
+            wHhT.apply(state, s.hidden, false);
         } else {
             Kernels.mulTransB(state, weightHh.value, s.hidden);
         }

@@ -324,7 +324,8 @@ public final class LstmLayer implements RecurrentLayer {
             }
 
             @Override
-            public void stepFrom(Matrix a, Matrix state, PackedMatrix wHhT, Matrix hiddenBias, PackedStepper.Scratch s) {
+            public void stepFrom(Matrix a, Matrix state, PackedStepper.Product wHhT, Matrix hiddenBias,
+                    PackedStepper.Scratch s) {
                 state.requireShape(state.rows, 2 * hiddenSize, "LSTM step state (B × 2H) [h | c]");
                 LstmLayer.this.stepFrom(a, state, wHhT, hiddenBias, s);
             }
@@ -346,14 +347,14 @@ public final class LstmLayer implements RecurrentLayer {
      * {@code wHhT} is given, else the current W_hh), then the gate arithmetic of {@link #cell}, writing h and
      * c straight into the state's columns and h into {@code s.h}.
      */
-    private void stepFrom(Matrix a, Matrix state, PackedMatrix wHhT, Matrix unused, PackedStepper.Scratch s) {
+    private void stepFrom(Matrix a, Matrix state, PackedStepper.Product wHhT, Matrix unused, PackedStepper.Scratch s) {
         int b = state.rows;
         int hs = hiddenSize;
         for (int r = 0; r < b; r++) { // h part of the state, contiguous for the product
             System.arraycopy(state.data, state.offset + r * 2 * hs, s.hPrev.data, r * hs, hs);
         }
         if (wHhT != null) {
-            Kernels.mulPackedAdd(s.hPrev, wHhT, a);
+            wHhT.apply(s.hPrev, a, true);
         } else {
             Kernels.mulTransBAdd(s.hPrev, weightHh.value, a);
         }

@@ -39,7 +39,7 @@ final class PackedStepper implements Stepper {
          * adds h_{t-1}·W_hhᵀ (from {@code wHhT}), applies the gates, updates {@code state} in place and
          * writes h into {@code scratch.h}.
          */
-        void stepFrom(Matrix a, Matrix state, PackedMatrix wHhT, Matrix hiddenBias, Scratch scratch);
+        void stepFrom(Matrix a, Matrix state, Product wHhT, Matrix hiddenBias, Scratch scratch);
 
         int inputSize();
 
@@ -61,10 +61,64 @@ final class PackedStepper implements Stepper {
         }
     }
 
+    /**
+     * x·Wᵀ for a weight W (N × K) packed once. At batch 1 with more than one kernel thread and a large W,
+     * the product is split by output columns (blocks of W's rows, each packed on its own) across the
+     * threads: a batch-1 step streams all of W from memory, and two cores stream it about twice as fast.
+     * The products of larger batches, or on one thread, use the whole packed W.
+     */
+    static final class Product {
+        /** Multiply-adds from which a batch-1 product is split (W of 512 × 512 and up). */
+        static final long SPLIT_MIN_FMAS = 1L << 18;
+        private final PackedMatrix whole;
+        private final PackedMatrix[] parts; // W's row blocks, packed, or null
+        private final int[] first;          // first output column of each part, and N at the end
+
+        Product(Matrix w) {
+            this.whole = Kernels.packTransB(w);
+            int threads = Kernels.parallelism();
+            if (threads >= 2 && (long) w.rows * w.cols >= SPLIT_MIN_FMAS && w.rows >= 64 * threads) {
+                parts = new PackedMatrix[threads];
+                first = new int[threads + 1];
+                for (int p = 0; p <= threads; p++) {
+                    first[p] = (int) ((long) w.rows * p / threads) / 32 * 32; // whole vector strips
+                }
+                first[threads] = w.rows;
+                for (int p = 0; p < threads; p++) {
+                    parts[p] = Kernels.packTransB(Matrix.view(w.data, w.offset + first[p] * w.cols, first[p + 1] - first[p],
+                            w.cols));
+                }
+            } else {
+                parts = null;
+                first = null;
+            }
+        }
+
+        /** out = x·Wᵀ, or out += x·Wᵀ when {@code accumulate}. */
+        void apply(Matrix x, Matrix out, boolean accumulate) {
+            if (parts == null || out.rows != 1) {
+                if (accumulate) {
+                    Kernels.mulPackedAdd(x, whole, out);
+                } else {
+                    Kernels.mulPacked(x, whole, out);
+                }
+                return;
+            }
+            Kernels.parallel(parts.length, p -> {
+                Matrix o = Matrix.view(out.data, out.offset + first[p], 1, first[p + 1] - first[p]);
+                if (accumulate) {
+                    Kernels.mulPackedAdd(x, parts[p], o);
+                } else {
+                    Kernels.mulPacked(x, parts[p], o);
+                }
+            });
+        }
+    }
+
     private final Cell cell;
-    private final PackedMatrix wIhT;    // W_ihᵀ packed, or null with a table
+    private final Product wIhT;         // W_ihᵀ packed, or null with a table
     private final Matrix wIh;           // W_ih copied, for the table's rows, or null
-    private final PackedMatrix wHhT;    // W_hhᵀ packed
+    private final Product wHhT;         // W_hhᵀ packed
     private final Matrix inputBias;     // (1, G·H)
     private final Matrix hiddenBias;    // (1, G·H) or null
     private final Matrix inputs;        // (rows, D) copy of the input table, or null
@@ -77,9 +131,9 @@ final class PackedStepper implements Stepper {
         this.cell = cell;
         Matrix weightIh = cell.inputWeight();
         this.gateWidth = weightIh.rows;
-        this.wIhT = inputTable == null ? Kernels.packTransB(weightIh) : null;
+        this.wIhT = inputTable == null ? new Product(weightIh) : null;
         this.wIh = inputTable == null ? null : weightIh.copy(); // a copy costs less than packing, and rows are few
-        this.wHhT = Kernels.packTransB(cell.recurrentWeight());
+        this.wHhT = new Product(cell.recurrentWeight());
         this.inputBias = cell.inputBias();
         this.hiddenBias = cell.hiddenBias();
         if (inputTable != null) {
@@ -101,7 +155,7 @@ final class PackedStepper implements Stepper {
         }
         Scratch s = scratch(state.rows);
         x.requireShape(state.rows, cell.inputSize(), "step input (B × D)");
-        Kernels.mulPacked(x, wIhT, s.a); // a = x·W_ihᵀ + bias
+        wIhT.apply(x, s.a, false); // a = x·W_ihᵀ + bias
         Kernels.addRowVector(s.a, inputBias);
         cell.stepFrom(s.a, state, wHhT, hiddenBias, s);
         return s.h;
