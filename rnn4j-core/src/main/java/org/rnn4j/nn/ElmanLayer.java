@@ -230,45 +230,13 @@ public final class ElmanLayer implements RecurrentLayer {
     /** A stepper over packed weights and, given an input table, every row's input side computed once. */
     @Override
     public Stepper stepper(Matrix inputTable) {
-        return new PackedStepper(new PackedStepper.Cell() {
-            @Override
-            public Matrix inputWeight() {
-                return weightIh.value;
-            }
-
-            @Override
-            public Matrix recurrentWeight() {
-                return weightHh.value;
-            }
-
-            @Override
-            public Matrix inputBias() {
-                refreshBias();
-                return bias.copy(); // b_ih + b_hh, as forward() adds it
-            }
-
-            @Override
-            public Matrix hiddenBias() {
-                return null;
-            }
-
-            @Override
-            public void stepFrom(Matrix a, Matrix state, PackedStepper.Product wHhT, Matrix hiddenBias,
-                    PackedStepper.Scratch s) {
-                state.requireShape(state.rows, hiddenSize, "Elman step state (B × H)");
-                ElmanLayer.this.stepFrom(a, state, wHhT, s);
-            }
-
-            @Override
-            public int inputSize() {
-                return inputSize;
-            }
-
-            @Override
-            public int hiddenSize() {
-                return hiddenSize;
-            }
-        }, inputTable);
+        refreshBias();
+        Matrix inputBias = bias.copy(); // b_ih + b_hh, as forward() adds it
+        return new PackedStepper(new PackedStepper.Cell(weightIh.value, weightHh.value, inputBias, null,
+                (a, state, wHhT, hiddenBias, s) -> {
+                    state.requireShape(state.rows, hiddenSize, "Elman step state (B × H)");
+                    stepFrom(a, state, wHhT, s);
+                }), inputTable);
     }
 
     /**

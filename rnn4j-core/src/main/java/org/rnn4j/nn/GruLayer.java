@@ -264,44 +264,12 @@ public final class GruLayer implements RecurrentLayer {
     /** A stepper over packed weights and, given an input table, every row's input side computed once. */
     @Override
     public Stepper stepper(Matrix inputTable) {
-        return new PackedStepper(new PackedStepper.Cell() {
-            @Override
-            public Matrix inputWeight() {
-                return weightIh.value;
-            }
-
-            @Override
-            public Matrix recurrentWeight() {
-                return weightHh.value;
-            }
-
-            @Override
-            public Matrix inputBias() {
-                return biasIh.value.copy(); // ax = x·W_ihᵀ + b_ih
-            }
-
-            @Override
-            public Matrix hiddenBias() {
-                return biasHh.value.copy(); // added to h·W_hhᵀ inside the step, before r scales hn
-            }
-
-            @Override
-            public void stepFrom(Matrix a, Matrix state, PackedStepper.Product wHhT, Matrix hiddenBias,
-                    PackedStepper.Scratch s) {
-                state.requireShape(state.rows, hiddenSize, "GRU step state (B × H)");
-                GruLayer.this.stepFrom(a, state, wHhT, hiddenBias, s);
-            }
-
-            @Override
-            public int inputSize() {
-                return inputSize;
-            }
-
-            @Override
-            public int hiddenSize() {
-                return hiddenSize;
-            }
-        }, inputTable);
+        Matrix inputBias = biasIh.value.copy(); // ax = x·W_ihᵀ + b_ih; b_hh is added to h·W_hhᵀ inside the step
+        return new PackedStepper(new PackedStepper.Cell(weightIh.value, weightHh.value, inputBias, biasHh.value.copy(),
+                (a, state, wHhT, hiddenBias, s) -> {
+                    state.requireShape(state.rows, hiddenSize, "GRU step state (B × H)");
+                    stepFrom(a, state, wHhT, hiddenBias, s);
+                }), inputTable);
     }
 
     /**

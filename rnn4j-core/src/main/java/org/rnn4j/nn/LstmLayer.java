@@ -301,45 +301,13 @@ public final class LstmLayer implements RecurrentLayer {
     /** A stepper over packed weights and, given an input table, every row's input side computed once. */
     @Override
     public Stepper stepper(Matrix inputTable) {
-        return new PackedStepper(new PackedStepper.Cell() {
-            @Override
-            public Matrix inputWeight() {
-                return weightIh.value;
-            }
-
-            @Override
-            public Matrix recurrentWeight() {
-                return weightHh.value;
-            }
-
-            @Override
-            public Matrix inputBias() {
-                refreshBias();
-                return bias.copy(); // b_ih + b_hh, as forward() adds it
-            }
-
-            @Override
-            public Matrix hiddenBias() {
-                return null;
-            }
-
-            @Override
-            public void stepFrom(Matrix a, Matrix state, PackedStepper.Product wHhT, Matrix hiddenBias,
-                    PackedStepper.Scratch s) {
-                state.requireShape(state.rows, 2 * hiddenSize, "LSTM step state (B × 2H) [h | c]");
-                LstmLayer.this.stepFrom(a, state, wHhT, hiddenBias, s);
-            }
-
-            @Override
-            public int inputSize() {
-                return inputSize;
-            }
-
-            @Override
-            public int hiddenSize() {
-                return hiddenSize;
-            }
-        }, inputTable);
+        refreshBias();
+        Matrix inputBias = bias.copy(); // b_ih + b_hh, as forward() adds it
+        return new PackedStepper(new PackedStepper.Cell(weightIh.value, weightHh.value, inputBias, null,
+                (a, state, wHhT, hiddenBias, s) -> {
+                    state.requireShape(state.rows, 2 * hiddenSize, "LSTM step state (B × 2H) [h | c]");
+                    stepFrom(a, state, wHhT, hiddenBias, s);
+                }), inputTable);
     }
 
     /**

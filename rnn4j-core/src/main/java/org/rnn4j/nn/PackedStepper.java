@@ -20,30 +20,35 @@ import org.rnn4j.matrix.PackedMatrix;
  * It copies the input table and the biases too, so it never reads the layer's parameters after it is made.
  */
 final class PackedStepper implements Stepper {
-    /** What a cell lends the stepper: its input side, and one step from a precomputed input side. */
-    interface Cell {
-        /** W_ih (G·H × D). */
-        Matrix inputWeight();
+    /**
+     * What a cell lends the stepper: its weights, copies of its biases, and one step from a precomputed
+     * input side.
+     *
+     * @param inputWeight W_ih (G·H × D)
+     * @param recurrentWeight W_hh (G·H × H)
+     * @param inputBias a copy of the bias the cell adds to x·W_ihᵀ (1 × G·H): b_ih + b_hh, or b_ih alone (GRU)
+     * @param hiddenBias a copy of the bias the cell adds on the hidden side inside the step (GRU: b_hh), or null
+     * @param step one step from the input side
+     */
+    record Cell(Matrix inputWeight, Matrix recurrentWeight, Matrix inputBias, Matrix hiddenBias, StepFrom step) {
+        int inputSize() {
+            return inputWeight.cols;
+        }
 
-        /** W_hh (G·H × H). */
-        Matrix recurrentWeight();
+        int hiddenSize() {
+            return recurrentWeight.cols;
+        }
+    }
 
-        /** A copy of the bias the cell adds to x·W_ihᵀ (1 × G·H): b_ih + b_hh, or b_ih alone (GRU). */
-        Matrix inputBias();
-
-        /** A copy of the bias the cell adds on the hidden side inside the step (GRU: b_hh), or null. */
-        Matrix hiddenBias();
-
+    /** One step of a cell from its input side. */
+    @FunctionalInterface
+    interface StepFrom {
         /**
-         * One step from {@code a} (B × G·H), which holds x·W_ihᵀ + inputBias and may be overwritten:
-         * adds h_{t-1}·W_hhᵀ (from {@code wHhT}), applies the gates, updates {@code state} in place and
-         * writes h into {@code scratch.h}.
+         * One step from {@code a} (B × G·H), which holds x·W_ihᵀ + inputBias and may be overwritten: adds
+         * h_{t-1}·W_hhᵀ (from {@code wHhT}), applies the gates, updates {@code state} in place and writes h
+         * into {@code scratch.h}.
          */
-        void stepFrom(Matrix a, Matrix state, Product wHhT, Matrix hiddenBias, Scratch scratch);
-
-        int inputSize();
-
-        int hiddenSize();
+        void apply(Matrix a, Matrix state, Product wHhT, Matrix hiddenBias, Scratch scratch);
     }
 
     /** Buffers of one batch size: the input side a (B × G·H), the hidden side (B × G·H), h_{t-1} and h (B × H). */
@@ -157,7 +162,7 @@ final class PackedStepper implements Stepper {
         x.requireShape(state.rows, cell.inputSize(), "step input (B × D)");
         wIhT.apply(x, s.a, false); // a = x·W_ihᵀ + bias
         Kernels.addRowVector(s.a, inputBias);
-        cell.stepFrom(s.a, state, wHhT, hiddenBias, s);
+        cell.step().apply(s.a, state, wHhT, hiddenBias, s);
         return s.h;
     }
 
@@ -180,7 +185,7 @@ final class PackedStepper implements Stepper {
             }
         }
         Stepper.copyRows(table, rows, s.a); // checks the row indices
-        cell.stepFrom(s.a, state, wHhT, hiddenBias, s);
+        cell.step().apply(s.a, state, wHhT, hiddenBias, s);
         return s.h;
     }
 
