@@ -149,13 +149,9 @@ public final class Kernels {
             throw new IllegalArgumentException("addRowVector: vector has " + v.size() + " values but the matrix has "
                     + m.cols + " columns");
         }
-        float[] d = m.data;
-        float[] vd = v.data;
-        for (int r = 0; r < m.rows; r++) {
+        for (int r = 0; r < m.rows; r++) { // row r += v, on the element-wise kernels
             int base = m.offset + r * m.cols;
-            for (int c = 0; c < m.cols; c++) {
-                d[base + c] += vd[v.offset + c];
-            }
+            ArrayKernels.add(m.cols, m.data, base, v.data, v.offset, m.data, base);
         }
     }
 
@@ -165,13 +161,8 @@ public final class Kernels {
             throw new IllegalArgumentException("sumRowsAdd: output has " + out.size() + " values but the matrix has "
                     + m.cols + " columns");
         }
-        float[] d = m.data;
-        float[] od = out.data;
-        for (int r = 0; r < m.rows; r++) {
-            int base = m.offset + r * m.cols;
-            for (int c = 0; c < m.cols; c++) {
-                od[out.offset + c] += d[base + c];
-            }
+        for (int r = 0; r < m.rows; r++) { // out += row r, rows in order, on the element-wise kernels
+            ArrayKernels.add(m.cols, out.data, out.offset, m.data, m.offset + r * m.cols, out.data, out.offset);
         }
     }
 

@@ -35,8 +35,15 @@ final class RecurrentGradients {
             int rest = (steps - 1) * batch;
             Kernels.mulTransAAdd(dHid.rows(batch, rest), h.rows(0, rest), weightHh.grad); // + Σ_{t≥1} da'_tᵀ h_{t-1}
         }
-        Kernels.sumRowsAdd(dIn, biasIh.grad);
-        Kernels.sumRowsAdd(dHid, biasHh.grad);
+        if (dHid == dIn) { // db_ih = db_hh = Σ da: one sum, added to both
+            Matrix sum = new Matrix(1, dIn.cols);
+            Kernels.sumRowsAdd(dIn, sum);
+            Kernels.addRowVector(biasIh.grad, sum);
+            Kernels.addRowVector(biasHh.grad, sum);
+        } else {
+            Kernels.sumRowsAdd(dIn, biasIh.grad);
+            Kernels.sumRowsAdd(dHid, biasHh.grad);
+        }
         Kernels.mul(dIn, weightIh.value, dX);                                  // dx = da · W_ih
     }
 }
