@@ -23,6 +23,17 @@ public final class Kernels {
         gemm = backend;
     }
 
+    /** Element-wise passes over at least this many values are split across the kernel threads. */
+    static final long ELEMENTWISE_PARALLEL_MIN = 1 << 17;
+
+    /** Parts for an element-wise pass over {@code values} values with {@code units} splittable units. */
+    static int elementwiseParts(long values, int units) {
+        if (values < ELEMENTWISE_PARALLEL_MIN) {
+            return 1;
+        }
+        return Math.max(1, Math.min(gemm.parallelism(), units));
+    }
+
     /** The threads of the current backend's kernels (1 if it has none). */
     public static int parallelism() {
         return gemm.parallelism();
@@ -149,10 +160,13 @@ public final class Kernels {
             throw new IllegalArgumentException("addRowVector: vector has " + v.size() + " values but the matrix has "
                     + m.cols + " columns");
         }
-        for (int r = 0; r < m.rows; r++) { // row r += v, on the element-wise kernels
-            int base = m.offset + r * m.cols;
-            ArrayKernels.add(m.cols, m.data, base, v.data, v.offset, m.data, base);
-        }
+        int parts = elementwiseParts((long) m.rows * m.cols, m.rows);
+        parallel(parts, part -> { // rows split across the kernel threads; row r += v on the element-wise kernels
+            for (int r = (int) ((long) m.rows * part / parts); r < (int) ((long) m.rows * (part + 1) / parts); r++) {
+                int base = m.offset + r * m.cols;
+                ArrayKernels.add(m.cols, m.data, base, v.data, v.offset, m.data, base);
+            }
+        });
     }
 
     /** out[c] += Σ_r m[r, c] (the gradient of a bias added to every row). */
@@ -161,9 +175,17 @@ public final class Kernels {
             throw new IllegalArgumentException("sumRowsAdd: output has " + out.size() + " values but the matrix has "
                     + m.cols + " columns");
         }
-        for (int r = 0; r < m.rows; r++) { // out += row r, rows in order, on the element-wise kernels
-            ArrayKernels.add(m.cols, out.data, out.offset, m.data, m.offset + r * m.cols, out.data, out.offset);
-        }
+        // columns split across the kernel threads (each column still sums its rows in order: the same bits);
+        // out += row r on the element-wise kernels
+        int parts = elementwiseParts((long) m.rows * m.cols, m.cols / 64);
+        parallel(parts, part -> {
+            int c0 = m.cols * part / parts / 16 * 16;
+            int c1 = part + 1 == parts ? m.cols : m.cols * (part + 1) / parts / 16 * 16;
+            for (int r = 0; r < m.rows; r++) {
+                ArrayKernels.add(c1 - c0, out.data, out.offset + c0, m.data, m.offset + r * m.cols + c0, out.data,
+                        out.offset + c0);
+            }
+        });
     }
 
     /** out += a (same shape). */

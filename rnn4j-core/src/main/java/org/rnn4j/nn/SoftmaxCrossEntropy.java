@@ -1,5 +1,6 @@
 package org.rnn4j.nn;
 
+import org.rnn4j.matrix.Kernels;
 import org.rnn4j.matrix.Matrix;
 
 /**
@@ -23,10 +24,14 @@ public final class SoftmaxCrossEntropy {
         }
     }
 
+    /** Logit counts (N × V) from which the rows are split across the kernel threads. */
+    static final long PARALLEL_MIN_VALUES = 1 << 16;
+
     /**
      * Computes the loss of logits (N × V) against targets[0 .. N) and, when {@code dLogits} is not null,
      * writes ∂L/∂logits into it (it may be the logits matrix itself).
      */
+
     public static Result forward(Matrix logits, int[] targets, Matrix dLogits) {
         int n = logits.rows;
         int v = logits.cols;
@@ -36,49 +41,72 @@ public final class SoftmaxCrossEntropy {
         if (dLogits != null) {
             dLogits.requireShape(n, v, "gradient of the logits");
         }
+        // Rows are independent: split across the kernel threads, each part summing its rows in order; the
+        // parts' sums are added in part order.
+        int parts = (long) n * v >= PARALLEL_MIN_VALUES ? Math.max(1, Math.min(Kernels.parallelism(), n / 64)) : 1;
+        double[] sums = new double[parts];
+        int[] counts = new int[parts];
+        Kernels.parallel(parts, part -> {
+            int r0 = (int) ((long) n * part / parts), r1 = (int) ((long) n * (part + 1) / parts);
+            double partSum = 0;
+            int partCount = 0;
+            for (int r = r0; r < r1; r++) {
+                double loss = row(logits, targets, dLogits, r);
+                if (targets[r] >= 0) {
+                    partSum += loss;
+                    partCount++;
+                }
+            }
+            sums[part] = partSum;
+            counts[part] = partCount;
+        });
         double sum = 0;
         int count = 0;
-        for (int r = 0; r < n; r++) {
-            int y = targets[r];
-            int base = logits.offset + r * v;
-            if (y >= v) {
-                throw new IllegalArgumentException("target " + y + " at row " + r + " is outside the vocabulary of " + v
-                        + " tokens");
-            }
-            float max = Float.NEGATIVE_INFINITY;
-            for (int c = 0; c < v; c++) {
-                max = Math.max(max, logits.data[base + c]);
-            }
-            float oy = y >= 0 ? logits.data[base + y] : 0f; // read first: dLogits may be the logits themselves
-            // e_c = exp(o_c - max), kept for the gradient when there is one: one exp per logit
-            double z = 0;
-            int dBase = dLogits == null ? 0 : dLogits.offset + r * v;
-            for (int c = 0; c < v; c++) {
-                double e = Math.exp(logits.data[base + c] - max);
-                z += e;
-                if (dLogits != null) {
-                    dLogits.data[dBase + c] = (float) e;
-                }
-            }
-            double logZ = Math.log(z) + max;
-            if (y >= 0) {
-                sum += logZ - oy;
-                count++;
-            }
-            if (dLogits != null) {
-                if (y < 0) {
-                    for (int c = 0; c < v; c++) {
-                        dLogits.data[dBase + c] = 0f;
-                    }
-                } else { // L = logZ - o_y  =>  dL/do_c = softmax_c - [c = y] = e_c / z - [c = y]
-                    double inv = 1.0 / z;
-                    for (int c = 0; c < v; c++) {
-                        dLogits.data[dBase + c] = (float) (dLogits.data[dBase + c] * inv);
-                    }
-                    dLogits.data[dBase + y] -= 1f;
-                }
-            }
+        for (int p = 0; p < parts; p++) {
+            sum += sums[p];
+            count += counts[p];
         }
         return new Result(sum, count);
+    }
+
+    /** The loss of row r (0 when its target is negative), and its gradient into dLogits when given. */
+    private static double row(Matrix logits, int[] targets, Matrix dLogits, int r) {
+        int v = logits.cols;
+        int y = targets[r];
+        int base = logits.offset + r * v;
+        if (y >= v) {
+            throw new IllegalArgumentException("target " + y + " at row " + r + " is outside the vocabulary of " + v
+                    + " tokens");
+        }
+        float max = Float.NEGATIVE_INFINITY;
+        for (int c = 0; c < v; c++) {
+            max = Math.max(max, logits.data[base + c]);
+        }
+        float oy = y >= 0 ? logits.data[base + y] : 0f; // read first: dLogits may be the logits themselves
+        // e_c = exp(o_c - max), kept for the gradient when there is one: one exp per logit
+        double z = 0;
+        int dBase = dLogits == null ? 0 : dLogits.offset + r * v;
+        for (int c = 0; c < v; c++) {
+            double e = Math.exp(logits.data[base + c] - max);
+            z += e;
+            if (dLogits != null) {
+                dLogits.data[dBase + c] = (float) e;
+            }
+        }
+        double logZ = Math.log(z) + max;
+        if (dLogits != null) {
+            if (y < 0) {
+                for (int c = 0; c < v; c++) {
+                    dLogits.data[dBase + c] = 0f;
+                }
+            } else { // L = logZ - o_y  =>  dL/do_c = softmax_c - [c = y] = e_c / z - [c = y]
+                double inv = 1.0 / z;
+                for (int c = 0; c < v; c++) {
+                    dLogits.data[dBase + c] = (float) (dLogits.data[dBase + c] * inv);
+                }
+                dLogits.data[dBase + y] -= 1f;
+            }
+        }
+        return y >= 0 ? logZ - oy : 0.0; // L = logZ - o_y
     }
 }
