@@ -49,6 +49,11 @@ public final class ArrayKernels {
         backend.tanh(n, x, xOff, out, outOff);
     }
 
+    /** out = e^x for x ≤ 0 (or NaN); out may be x at the same offset. */
+    public static void expNonPositive(int n, float[] x, int xOff, float[] out, int outOff) {
+        backend.expNonPositive(n, x, xOff, out, outOff);
+    }
+
     /** out = a + b over n elements. */
     public static void add(int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff) {
         backend.add(n, a, aOff, b, bOff, out, outOff);

@@ -21,6 +21,9 @@ public interface Elementwise {
     /** out = tanh(x). */
     void tanh(int n, float[] x, int xOff, float[] out, int outOff);
 
+    /** out = e^x for x ≤ 0 (or NaN; larger x are not supported); out may be x at the same offset. */
+    void expNonPositive(int n, float[] x, int xOff, float[] out, int outOff);
+
     /** out = a + b. */
     void add(int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff);
 

@@ -21,6 +21,13 @@ public final class ScalarElementwise implements Elementwise {
     }
 
     @Override
+    public void expNonPositive(int n, float[] x, int xOff, float[] out, int outOff) {
+        for (int k = 0; k < n; k++) {
+            out[outOff + k] = (float) Math.exp(x[xOff + k]);
+        }
+    }
+
+    @Override
     public void add(int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff) {
         for (int k = 0; k < n; k++) {
             out[outOff + k] = a[aOff + k] + b[bOff + k];

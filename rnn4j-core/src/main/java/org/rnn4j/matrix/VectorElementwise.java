@@ -125,6 +125,33 @@ public final class VectorElementwise implements Elementwise {
         }
     }
 
+    /** e^x for x ≤ 0 (or NaN) over n values, lane-wise as {@link PolynomialActivation#expNonPositive}. */
+    @Override
+    public void expNonPositive(int n, float[] x, int xOff, float[] out, int outOff) {
+        int k = 0;
+        for (int bound = S.loopBound(n); k < bound; k += L) {
+            FloatVector t = FloatVector.fromArray(S, x, xOff + k).max(EXP_MIN_ARG);
+            FloatVector shifted = t.fma(LOG2E, ROUND_SHIFTER);                       // 1.5·2^23 + m
+            FloatVector mf = shifted.sub(ROUND_SHIFTER);                              // m = round(t·log₂e)
+            IntVector m = shifted.viewAsIntegralLanes().sub(ROUND_SHIFTER_BITS);
+            FloatVector r = mf.fma(FloatVector.broadcast(S, -LN2_HI), t);            // r = t − m·ln2
+            r = mf.fma(FloatVector.broadcast(S, -LN2_LO), r);
+            FloatVector p = r.fma(P4, P3);
+            p = p.fma(r, FloatVector.broadcast(S, P2));
+            p = p.fma(r, FloatVector.broadcast(S, P1));
+            p = p.fma(r, FloatVector.broadcast(S, P0));
+            FloatVector er = p.fma(r.mul(r), r).add(1f);                             // e^r = 1 + r + r²·P(r)
+            IntVector m1 = m.lanewise(VectorOperators.ASHR, 1);
+            IntVector m2 = m.sub(m1);
+            er.mul(m1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                    .mul(m2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats()) // · 2^m in two halves
+                    .intoArray(out, outOff + k);
+        }
+        for (; k < n; k++) {
+            out[outOff + k] = PolynomialActivation.expNonPositive(x[xOff + k]);
+        }
+    }
+
     @Override
     public void add(int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff) {
         int k = 0;

@@ -1,5 +1,6 @@
 package org.rnn4j.nn;
 
+import org.rnn4j.matrix.ArrayKernels;
 import org.rnn4j.matrix.Kernels;
 import org.rnn4j.matrix.Matrix;
 
@@ -50,8 +51,9 @@ public final class SoftmaxCrossEntropy {
             int r0 = (int) ((long) n * part / parts), r1 = (int) ((long) n * (part + 1) / parts);
             double partSum = 0;
             int partCount = 0;
+            float[] scratch = dLogits == null ? new float[v] : null; // e_c of a row when there is no gradient
             for (int r = r0; r < r1; r++) {
-                double loss = row(logits, targets, dLogits, r);
+                double loss = row(logits, targets, dLogits, r, scratch);
                 if (targets[r] >= 0) {
                     partSum += loss;
                     partCount++;
@@ -69,8 +71,11 @@ public final class SoftmaxCrossEntropy {
         return new Result(sum, count);
     }
 
-    /** The loss of row r (0 when its target is negative), and its gradient into dLogits when given. */
-    private static double row(Matrix logits, int[] targets, Matrix dLogits, int r) {
+    /**
+     * The loss of row r (0 when its target is negative), and its gradient into dLogits when given (else
+     * e_c goes to {@code scratch}).
+     */
+    private static double row(Matrix logits, int[] targets, Matrix dLogits, int r, float[] scratch) {
         int v = logits.cols;
         int y = targets[r];
         int base = logits.offset + r * v;
@@ -83,28 +88,28 @@ public final class SoftmaxCrossEntropy {
             max = Math.max(max, logits.data[base + c]);
         }
         float oy = y >= 0 ? logits.data[base + y] : 0f; // read first: dLogits may be the logits themselves
-        // e_c = exp(o_c - max), kept for the gradient when there is one: one exp per logit
-        double z = 0;
-        int dBase = dLogits == null ? 0 : dLogits.offset + r * v;
+        float[] e = dLogits == null ? scratch : dLogits.data;
+        int eBase = dLogits == null ? 0 : dLogits.offset + r * v;
         for (int c = 0; c < v; c++) {
-            double e = Math.exp(logits.data[base + c] - max);
-            z += e;
-            if (dLogits != null) {
-                dLogits.data[dBase + c] = (float) e;
-            }
+            e[eBase + c] = logits.data[base + c] - max; // ≤ 0
+        }
+        ArrayKernels.expNonPositive(v, e, eBase, e, eBase); // e_c = exp(o_c - max), on the element-wise kernels
+        double z = 0;
+        for (int c = 0; c < v; c++) {
+            z += e[eBase + c];
         }
         double logZ = Math.log(z) + max;
         if (dLogits != null) {
             if (y < 0) {
                 for (int c = 0; c < v; c++) {
-                    dLogits.data[dBase + c] = 0f;
+                    e[eBase + c] = 0f;
                 }
             } else { // L = logZ - o_y  =>  dL/do_c = softmax_c - [c = y] = e_c / z - [c = y]
                 double inv = 1.0 / z;
                 for (int c = 0; c < v; c++) {
-                    dLogits.data[dBase + c] = (float) (dLogits.data[dBase + c] * inv);
+                    e[eBase + c] = (float) (e[eBase + c] * inv);
                 }
-                dLogits.data[dBase + y] -= 1f;
+                e[eBase + y] -= 1f;
             }
         }
         return y >= 0 ? logZ - oy : 0.0; // L = logZ - o_y

@@ -172,6 +172,34 @@ class ElementwiseTest {
     }
 
     @Test
+    void vectorExpOfNonPositiveValues() { // the softmax's exp: the scalar polynomial's bits, within 2 ulp of e^x
+        Elementwise v = vector();
+        float[] x = randomValues(17);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = Float.isNaN(x[i]) ? x[i] : -Math.abs(x[i]); // x ≤ 0 (and NaN)
+        }
+        float[] e = new float[x.length];
+        v.expNonPositive(x.length, x, 0, e, 0);
+        long worst = 0;
+        for (int i = 0; i < x.length; i++) {
+            assertEquals(Float.floatToIntBits(PolynomialActivation.expNonPositive(x[i])), Float.floatToIntBits(e[i]),
+                    "exp(" + x[i] + ")");
+            if (x[i] >= -87f || Float.isNaN(x[i])) { // normal results (below, subnormals round coarsely)
+                long u = ulps(e[i], (float) Math.exp(x[i]));
+                assertTrue(u <= 2, "exp(" + x[i] + ") = " + e[i] + ", " + u + " ulp from " + (float) Math.exp(x[i]));
+                worst = Math.max(worst, u);
+            }
+        }
+        assertTrue(worst >= 1, "never off by an ulp: is the reference the double-precision exp?");
+        float[] hand = {0f, -0.6931472f /* ln ½ */, -1f};
+        float[] out = new float[3];
+        v.expNonPositive(3, hand, 0, out, 0);
+        assertEquals(1f, out[0]);
+        assertEquals(0.5f, out[1], 1e-7f);
+        assertEquals(0.36787945f, out[2], 1e-7f); // 1/e
+    }
+
+    @Test
     void scalarBackendIsTheDoubleReference() {
         Elementwise s = ArrayKernels.select("scalar");
         float[] x = randomValues(14);
