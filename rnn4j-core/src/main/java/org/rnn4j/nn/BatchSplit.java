@@ -34,4 +34,50 @@ final class BatchSplit {
         }
         return Matrix.view(m.data, m.offset + r0 * m.cols, rows, m.cols);
     }
+
+    /**
+     * Row-range views of a layer's per-step buffers ({@link StepBuffers#stepViews}), one array per buffer
+     * (slot) and part, made when the buffers, the part or its rows change and kept across passes, so that
+     * the step loops allocate nothing. {@link #reserve} runs before the parts start; each part then reads
+     * and writes only its own entries.
+     */
+    static final class Views {
+        private final int slots;
+        private Matrix[][] from = new Matrix[0][];  // per slot·part: the step views the entry was made from
+        private Matrix[][] views = new Matrix[0][]; // per slot·part: their rows b0 .. b0+rows−1
+        private int[] first = new int[0];
+
+        Views(int slots) {
+            this.slots = slots;
+        }
+
+        /** Room for {@code parts} parts; call before {@link Kernels#parallel}. */
+        void reserve(int parts) {
+            int n = slots * parts;
+            if (views.length < n) {
+                from = java.util.Arrays.copyOf(from, n);
+                views = java.util.Arrays.copyOf(views, n);
+                first = java.util.Arrays.copyOf(first, n);
+            }
+        }
+
+        /** Rows b0 .. b0+rows−1 of every step of {@code steps}, for buffer {@code slot} and part {@code part}. */
+        Matrix[] rows(int slot, int part, Matrix[] steps, int b0, int rows) {
+            if (b0 == 0 && rows == steps[0].rows) {
+                return steps;
+            }
+            int i = part * slots + slot;
+            Matrix[] v = views[i];
+            if (from[i] != steps || first[i] != b0 || v[0].rows != rows) {
+                v = new Matrix[steps.length];
+                for (int t = 0; t < steps.length; t++) {
+                    v[t] = BatchSplit.rows(steps[t], b0, rows);
+                }
+                views[i] = v;
+                from[i] = steps;
+                first[i] = b0;
+            }
+            return v;
+        }
+    }
 }

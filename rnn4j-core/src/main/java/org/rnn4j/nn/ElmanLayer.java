@@ -35,6 +35,9 @@ public final class ElmanLayer implements RecurrentLayer {
     final Parameter biasHh;   // (H)
     private final Matrix bias; // (1, H) b_ih + b_hh, refreshed each forward
     private PackedMatrix packedHh; // W_hh packed at the start of each pass, storage reused
+    // Per-part row views of the step buffers (BatchSplit), one slot per buffer.
+    private static final int H_VIEWS = 0, D_A_VIEWS = 1;
+    private final BatchSplit.Views views = new BatchSplit.Views(2);
 
     // Caches of the last forward pass, reallocated only when T·B or B grows.
     private final StepBuffers buf = new StepBuffers();
@@ -120,11 +123,13 @@ public final class ElmanLayer implements RecurrentLayer {
         Kernels.addRowVector(h, bias);
         PackedMatrix wHhT = packedHh = Kernels.packTransB(weightHh.value, packedHh); // W_hh is fixed in a pass
         int parts = BatchSplit.parts(batch);
+        views.reserve(parts);
         Kernels.parallel(parts, part -> { // the sequences are independent: each part runs all steps of its rows
             int b0 = BatchSplit.first(batch, parts, part), rows = BatchSplit.first(batch, parts, part + 1) - b0;
+            Matrix[] hT = views.rows(H_VIEWS, part, hSteps, b0, rows); // step t's rows of this part
             Matrix prev = BatchSplit.rows(state0, b0, rows);
             for (int t = 0; t < steps; t++) {
-                Matrix ht = BatchSplit.rows(hSteps[t], b0, rows);
+                Matrix ht = hT[t];
                 Kernels.mulPackedAdd(prev, wHhT, ht); // a_t += h_{t-1}·W_hhᵀ
                 activation.applyInPlace(ht.data, ht.offset, ht.offset + ht.size());
                 prev = ht;
@@ -181,8 +186,11 @@ public final class ElmanLayer implements RecurrentLayer {
         // end, which the step loop handles for the whole batch at once.
         int parts = lengths != null && dFinalState != null ? 1 : BatchSplit.parts(batch);
         int hs = hiddenSize;
+        views.reserve(parts);
         Kernels.parallel(parts, part -> {
             int b0 = BatchSplit.first(batch, parts, part), b1 = BatchSplit.first(batch, parts, part + 1);
+            Matrix[] dAT = views.rows(D_A_VIEWS, part, dASteps, b0, b1 - b0);
+            Matrix carryRows = BatchSplit.rows(carry, b0, b1 - b0);
             for (int t = steps - 1; t >= 0; t--) {
                 if (lengths != null && dFinalState != null) {
                     SequenceLengths.inject(t, lengths, dFinalState, 0, cd, hs); // final state of sequences ending at t
@@ -194,7 +202,7 @@ public final class ElmanLayer implements RecurrentLayer {
                     dad[base + i] = dh * activation.derivativeFromOutput(hd[base + i]);
                 }
                 // dh_{t-1} = da_t · W_hh
-                Kernels.mulPacked(BatchSplit.rows(dASteps[t], b0, b1 - b0), wHh, BatchSplit.rows(carry, b0, b1 - b0));
+                Kernels.mulPacked(dAT[t], wHh, carryRows);
             }
         });
         // Weight, bias and input gradients, one product each over all steps.

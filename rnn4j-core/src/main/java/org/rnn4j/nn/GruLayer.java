@@ -45,6 +45,9 @@ public final class GruLayer implements RecurrentLayer {
     final Parameter biasIh;   // (3H)
     final Parameter biasHh;   // (3H)
     private PackedMatrix packedHh; // W_hh packed at the start of each pass, storage reused
+    // Per-part row views of the step buffers (BatchSplit), one slot per buffer.
+    private static final int AX_VIEWS = 0, AH_VIEWS = 1, H_VIEWS = 2, D_AH_VIEWS = 3;
+    private final BatchSplit.Views views = new BatchSplit.Views(4);
 
     // Caches of the last forward pass, reallocated only when T or B changes.
     private final StepBuffers buf = new StepBuffers();
@@ -127,14 +130,17 @@ public final class GruLayer implements RecurrentLayer {
         Kernels.addRowVector(ax, biasIh.value);
         PackedMatrix wHhT = packedHh = Kernels.packTransB(weightHh.value, packedHh); // W_hh is fixed in a pass
         int parts = BatchSplit.parts(batch);
+        views.reserve(parts);
         Kernels.parallel(parts, part -> { // the sequences are independent: each part runs all steps of its rows
             int b0 = BatchSplit.first(batch, parts, part), rows = BatchSplit.first(batch, parts, part + 1) - b0;
+            Matrix[] axT = views.rows(AX_VIEWS, part, axSteps, b0, rows); // step t's rows of this part
+            Matrix[] ahT = views.rows(AH_VIEWS, part, ahSteps, b0, rows);
+            Matrix[] hT = views.rows(H_VIEWS, part, hSteps, b0, rows);
+            Matrix h0Rows = BatchSplit.rows(h0, b0, rows);
             for (int t = 0; t < steps; t++) {
-                Matrix hPrev = BatchSplit.rows(t == 0 ? h0 : hSteps[t - 1], b0, rows);
-                Matrix ahT = BatchSplit.rows(ahSteps[t], b0, rows);
-                Kernels.mulPacked(hPrev, wHhT, ahT); // ah_t = h_{t-1}·W_hhᵀ
-                cell(BatchSplit.rows(axSteps[t], b0, rows), ahT, hPrev, BatchSplit.rows(hSteps[t], b0, rows), rows,
-                        biasHh.value);
+                Matrix hPrev = t == 0 ? h0Rows : hT[t - 1];
+                Kernels.mulPacked(hPrev, wHhT, ahT[t]); // ah_t = h_{t-1}·W_hhᵀ
+                cell(axT[t], ahT[t], hPrev, hT[t], rows, biasHh.value);
             }
         });
         forwardDone = true;
@@ -200,9 +206,10 @@ public final class GruLayer implements RecurrentLayer {
         // Sequences are independent; with lengths, the final-state gradient enters at each sequence's own
         // end, which the step loop handles for the whole batch at once.
         int parts = lengths != null && dFinalState != null ? 1 : BatchSplit.parts(batch);
+        views.reserve(parts);
         Kernels.parallel(parts, part -> {
             int b0 = BatchSplit.first(batch, parts, part), b1 = BatchSplit.first(batch, parts, part + 1);
-            backwardRows(b0, b1, dOutput, dFinalState, wHh, xd, hd, dxd, dhd, carry);
+            backwardRows(part, b0, b1, dOutput, dFinalState, wHh, xd, hd, dxd, dhd, carry);
         });
         // Weight, bias and input gradients, one product each over all steps (input side dAx, hidden side dAh).
         RecurrentGradients.accumulate(dAx, dAh, x, h0, h, steps, batch, weightIh, weightHh, biasIh, biasHh, dX);
@@ -211,9 +218,11 @@ public final class GruLayer implements RecurrentLayer {
     }
 
     /** The step loop of {@link #backward} for sequences b0 .. b1−1. */
-    private void backwardRows(int b0, int b1, Matrix dOutput, Matrix dFinalState, PackedMatrix wHh, float[] xd,
-            float[] hd, float[] dxd, float[] dhd, float[] carry) {
+    private void backwardRows(int part, int b0, int b1, Matrix dOutput, Matrix dFinalState, PackedMatrix wHh,
+            float[] xd, float[] hd, float[] dxd, float[] dhd, float[] carry) {
         int hs = hiddenSize;
+        Matrix[] dAhT = views.rows(D_AH_VIEWS, part, dAhSteps, b0, b1 - b0);
+        Matrix dhRows = BatchSplit.rows(dh, b0, b1 - b0);
         for (int t = steps - 1; t >= 0; t--) {
             if (lengths != null && dFinalState != null) {
                 SequenceLengths.inject(t, lengths, dFinalState, 0, carry, hs); // final state of sequences ending at t
@@ -233,7 +242,7 @@ public final class GruLayer implements RecurrentLayer {
                         dOut, dOutput == null ? 0 : dOutput.offset + at, carry, bk, dxd, row, dhd, row);
             }
             // ah = W_hh hPrev  =>  dhPrev += dAh · W_hh
-            Kernels.mulPackedAdd(BatchSplit.rows(dAhSteps[t], b0, b1 - b0), wHh, BatchSplit.rows(dh, b0, b1 - b0));
+            Kernels.mulPackedAdd(dAhT[t], wHh, dhRows);
         }
     }
 

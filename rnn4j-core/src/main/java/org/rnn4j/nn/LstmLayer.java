@@ -45,6 +45,9 @@ public final class LstmLayer implements RecurrentLayer {
     final Parameter biasHh;   // (4H)
     private final Matrix bias; // (1, 4H) b_ih + b_hh, refreshed each forward and step
     private PackedMatrix packedHh; // W_hh packed at the start of each pass, storage reused
+    // Per-part row views of the step buffers (BatchSplit), one slot per buffer.
+    private static final int GATE_VIEWS = 0, H_VIEWS = 1, C_VIEWS = 2, TANH_C_VIEWS = 3, D_GATE_VIEWS = 4;
+    private final BatchSplit.Views views = new BatchSplit.Views(5);
 
     // Caches of the last forward pass, reallocated only when T or B changes.
     private final StepBuffers buf = new StepBuffers();
@@ -146,15 +149,17 @@ public final class LstmLayer implements RecurrentLayer {
         Kernels.addRowVector(gates, bias);
         PackedMatrix wHhT = packedHh = Kernels.packTransB(weightHh.value, packedHh); // W_hh is fixed in a pass
         int parts = BatchSplit.parts(batch);
+        views.reserve(parts);
         Kernels.parallel(parts, part -> { // the sequences are independent: each part runs all steps of its rows
             int b0 = BatchSplit.first(batch, parts, part), rows = BatchSplit.first(batch, parts, part + 1) - b0;
+            Matrix[] aT = views.rows(GATE_VIEWS, part, gateSteps, b0, rows); // step t's rows of this part
+            Matrix[] hT = views.rows(H_VIEWS, part, hSteps, b0, rows);
+            Matrix[] cT = views.rows(C_VIEWS, part, cSteps, b0, rows);
+            Matrix[] tanhCT = views.rows(TANH_C_VIEWS, part, tanhCSteps, b0, rows);
+            Matrix h0Rows = BatchSplit.rows(h0, b0, rows), c0Rows = BatchSplit.rows(c0, b0, rows);
             for (int t = 0; t < steps; t++) {
-                Matrix hPrev = BatchSplit.rows(t == 0 ? h0 : hSteps[t - 1], b0, rows);
-                Matrix cPrev = BatchSplit.rows(t == 0 ? c0 : cSteps[t - 1], b0, rows);
-                Matrix a = BatchSplit.rows(gateSteps[t], b0, rows);
-                Kernels.mulPackedAdd(hPrev, wHhT, a); // a_t += h_{t-1}·W_hhᵀ
-                cell(a, cPrev, BatchSplit.rows(cSteps[t], b0, rows), BatchSplit.rows(tanhCSteps[t], b0, rows),
-                        BatchSplit.rows(hSteps[t], b0, rows), rows);
+                Kernels.mulPackedAdd(t == 0 ? h0Rows : hT[t - 1], wHhT, aT[t]); // a_t += h_{t-1}·W_hhᵀ
+                cell(aT[t], t == 0 ? c0Rows : cT[t - 1], cT[t], tanhCT[t], hT[t], rows);
             }
         });
         if (this.lengths == null) {
@@ -234,9 +239,10 @@ public final class LstmLayer implements RecurrentLayer {
         // Sequences are independent here too; with lengths, the final-state gradient enters at each
         // sequence's own end, which the step loop below handles for the whole batch at once.
         int parts = lengths != null && dFinalState != null ? 1 : BatchSplit.parts(batch);
+        views.reserve(parts);
         Kernels.parallel(parts, part -> {
             int b0 = BatchSplit.first(batch, parts, part), b1 = BatchSplit.first(batch, parts, part + 1);
-            backwardRows(b0, b1, dOutput, dFinalState, wHh, gd, dgd, cd, tcd, dhd, dcd);
+            backwardRows(part, b0, b1, dOutput, dFinalState, wHh, gd, dgd, cd, tcd, dhd, dcd);
         });
         // Weight, bias and input gradients, one product each over all steps.
         RecurrentGradients.accumulate(dGates, dGates, x, h0, h, steps, batch, weightIh, weightHh, biasIh, biasHh, dX);
@@ -246,9 +252,11 @@ public final class LstmLayer implements RecurrentLayer {
     }
 
     /** The step loop of {@link #backward} for sequences b0 .. b1−1. */
-    private void backwardRows(int b0, int b1, Matrix dOutput, Matrix dFinalState, PackedMatrix wHh, float[] gd,
-            float[] dgd, float[] cd, float[] tcd, float[] dhd, float[] dcd) {
+    private void backwardRows(int part, int b0, int b1, Matrix dOutput, Matrix dFinalState, PackedMatrix wHh,
+            float[] gd, float[] dgd, float[] cd, float[] tcd, float[] dhd, float[] dcd) {
         int hs = hiddenSize;
+        Matrix[] dGate = views.rows(D_GATE_VIEWS, part, dGateSteps, b0, b1 - b0);
+        Matrix dhRows = BatchSplit.rows(dh, b0, b1 - b0);
         for (int t = steps - 1; t >= 0; t--) {
             if (lengths != null && dFinalState != null) { // final [h | c] of sequences ending at t
                 SequenceLengths.inject(t, lengths, dFinalState, 0, dhd, hs);
@@ -268,7 +276,7 @@ public final class LstmLayer implements RecurrentLayer {
                         dOut, dOutput == null ? 0 : dOutput.offset + at, dhd, bk, dcd, bk, dgd, row);
             }
             // a = ... + W_hh hPrev  =>  dhPrev = da · W_hh
-            Kernels.mulPacked(BatchSplit.rows(dGateSteps[t], b0, b1 - b0), wHh, BatchSplit.rows(dh, b0, b1 - b0));
+            Kernels.mulPacked(dGate[t], wHh, dhRows);
         }
     }
 
@@ -294,7 +302,7 @@ public final class LstmLayer implements RecurrentLayer {
         refreshBias();
         Kernels.mulTransB(input, weightIh.value, stepScratch.a);
         Kernels.addRowVector(stepScratch.a, bias);
-        stepFrom(stepScratch.a, state, null, null, stepScratch);
+        stepFrom(stepScratch.a, state, null, stepScratch);
         return stepScratch.h;
     }
 
@@ -306,7 +314,7 @@ public final class LstmLayer implements RecurrentLayer {
         return new PackedStepper(new PackedStepper.Cell(weightIh.value, weightHh.value, inputBias, null,
                 (a, state, wHhT, hiddenBias, s) -> {
                     state.requireShape(state.rows, 2 * hiddenSize, "LSTM step state (B × 2H) [h | c]");
-                    stepFrom(a, state, wHhT, hiddenBias, s);
+                    stepFrom(a, state, wHhT, s); // b_hh is in the input side
                 }), inputTable);
     }
 
@@ -315,7 +323,7 @@ public final class LstmLayer implements RecurrentLayer {
      * {@code wHhT} is given, else the current W_hh), then the gate arithmetic of {@link #cell}, writing h and
      * c straight into the state's columns and h into {@code s.h}.
      */
-    private void stepFrom(Matrix a, Matrix state, PackedStepper.Product wHhT, Matrix unused, PackedStepper.Scratch s) {
+    private void stepFrom(Matrix a, Matrix state, PackedStepper.Product wHhT, PackedStepper.Scratch s) {
         int b = state.rows;
         int hs = hiddenSize;
         for (int r = 0; r < b; r++) { // h part of the state, contiguous for the product

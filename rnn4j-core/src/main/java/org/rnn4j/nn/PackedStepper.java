@@ -78,6 +78,11 @@ final class PackedStepper implements Stepper {
         private final PackedMatrix whole;
         private final PackedMatrix[] parts; // W's row blocks, packed, or null
         private final int[] first;          // first output column of each part, and N at the end
+        private final java.util.function.IntConsumer partTask = this::applyPart; // made once: no allocation per step
+        private Matrix[] outParts;          // views of lastOut's columns, one per part
+        private Matrix lastOut;
+        private Matrix x;                   // the operands of the split product under way
+        private boolean accumulate;
 
         Product(Matrix w) {
             this.whole = Kernels.packTransB(w);
@@ -109,14 +114,26 @@ final class PackedStepper implements Stepper {
                 }
                 return;
             }
-            Kernels.parallel(parts.length, p -> {
-                Matrix o = Matrix.view(out.data, out.offset + first[p], 1, first[p + 1] - first[p]);
-                if (accumulate) {
-                    Kernels.mulPackedAdd(x, parts[p], o);
-                } else {
-                    Kernels.mulPacked(x, parts[p], o);
+            if (out != lastOut) { // the stepper's scratch: views made once per output matrix
+                outParts = new Matrix[parts.length];
+                for (int p = 0; p < parts.length; p++) {
+                    outParts[p] = Matrix.view(out.data, out.offset + first[p], 1, first[p + 1] - first[p]);
                 }
-            });
+                lastOut = out;
+            }
+            this.x = x;
+            this.accumulate = accumulate;
+            Kernels.parallel(parts.length, partTask);
+            this.x = null;
+        }
+
+        /** Part p of a split product: its columns of out = x·Wᵀ (or +=). */
+        private void applyPart(int p) {
+            if (accumulate) {
+                Kernels.mulPackedAdd(x, parts[p], outParts[p]);
+            } else {
+                Kernels.mulPacked(x, parts[p], outParts[p]);
+            }
         }
     }
 

@@ -1,6 +1,5 @@
 package org.rnn4j.model;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +10,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 import org.rnn4j.matrix.Activation;
 import org.rnn4j.matrix.Matrix;
+import org.rnn4j.matrix.MatrixAssertions;
 import org.rnn4j.matrix.Rng;
 import org.rnn4j.nn.Init;
 import org.rnn4j.nn.Parameter;
@@ -92,16 +92,6 @@ class GeneratorTest {
     }
 
     private static void assertClose(Matrix expected, Matrix actual, String what) {
-        assertEquals(expected.rows, actual.rows, what + ": rows");
-        assertEquals(expected.cols, actual.cols, what + ": columns");
-        double scale = 1e-3;
-        for (int i = 0; i < expected.rows * expected.cols; i++) {
-            scale = Math.max(scale, Math.abs(expected.data[expected.offset + i]));
-        }
-        for (int i = 0; i < expected.rows * expected.cols; i++) {
-            float e = expected.data[expected.offset + i];
-            float a = actual.data[actual.offset + i];
-            assertTrue(Math.abs(e - a) <= 1e-5 * scale, what + "[" + i + "]: expected " + e + ", got " + a);
-        }
+        MatrixAssertions.assertCloseToScale(expected, actual, 1e-5, what);
     }
 }

@@ -1,7 +1,6 @@
 package org.rnn4j.nn;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -13,6 +12,7 @@ import org.rnn4j.matrix.Activation;
 import org.rnn4j.matrix.Gemm;
 import org.rnn4j.matrix.Kernels;
 import org.rnn4j.matrix.Matrix;
+import org.rnn4j.matrix.MatrixAssertions;
 import org.rnn4j.matrix.Rng;
 import org.rnn4j.matrix.ScalarGemm;
 
@@ -83,15 +83,6 @@ class PackedStepperTest {
     }
 
     private static void assertClose(Matrix expected, Matrix actual, String what) {
-        int n = expected.rows * expected.cols;
-        double scale = 1e-3;
-        for (int i = 0; i < n; i++) {
-            scale = Math.max(scale, Math.abs(expected.data[expected.offset + i]));
-        }
-        for (int i = 0; i < n; i++) {
-            float e = expected.data[expected.offset + i];
-            float a = actual.data[actual.offset + i];
-            assertTrue(Math.abs(e - a) <= 1e-5 * scale, what + "[" + i + "]: step() " + e + ", stepper " + a);
-        }
+        MatrixAssertions.assertCloseToScale(expected, actual, 1e-5, what);
     }
 }
