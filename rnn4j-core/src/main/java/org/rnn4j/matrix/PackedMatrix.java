@@ -29,6 +29,8 @@ public final class PackedMatrix {
     /** n: columns of op(b), the columns of a product. */
     final int cols;
     final float[] data;
+    /** Direction of the next batch-1 pass over {@link #data} (a cache hint; it never changes a result). */
+    private boolean reverseNext;
 
     PackedMatrix(Gemm packer, int layout, boolean transposed, int rows, int cols, float[] data) {
         this.packer = packer;
@@ -37,6 +39,17 @@ public final class PackedMatrix {
         this.rows = rows;
         this.cols = cols;
         this.data = data;
+    }
+
+    /**
+     * Whether the next batch-1 product should read the strips last to first; flips at every call, so that
+     * each pass starts where the one before ended, on lines still in cache. Unsynchronised: a race only
+     * costs cache misses.
+     */
+    boolean reverseNextTraversal() {
+        boolean reverse = reverseNext;
+        reverseNext = !reverse;
+        return reverse;
     }
 
     /** reuse's array when it holds at least {@code size} floats, else a new one. */

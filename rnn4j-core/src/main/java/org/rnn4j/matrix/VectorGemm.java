@@ -265,6 +265,10 @@ public final class VectorGemm implements Gemm {
         int colTiles = ScalarGemm.ceilDiv(n, NR);
         boolean splitRows = rowTiles >= colTiles;
         int parts = WORKERS.parts((long) m * n * k, parallelMinFmas, splitRows ? rowTiles : colTiles);
+        if (parts == 1 && m < 4) {
+            packedThin(m, n, k, a, aOff, bp, c, cOff, add, b.reverseNextTraversal());
+            return;
+        }
         if (parts == 1) {
             packedBlock(m, n, k, a, aOff, bp, c, cOff, add, 0, m, 0, n);
             return;
@@ -322,7 +326,7 @@ public final class VectorGemm implements Gemm {
                 int strips = ScalarGemm.ceilDiv(jgEnd - jg, NR);
                 int bo = blockAt + jg / NR * stripSize;
                 for (int i = iThin; i < i1; i++) { // past the group's last strip, repeat it and drop the sums
-                    kernel1Wide(kc, ap, (i - i0) / MR * MR * kc + (i - i0) % MR, bp, bo,
+                    kernel1Wide(kc, ap, (i - i0) / MR * MR * kc + (i - i0) % MR, MR, bp, bo,
                             Math.min(1, strips - 1) * stripSize, Math.min(2, strips - 1) * stripSize,
                             Math.min(3, strips - 1) * stripSize, tile);
                     for (int t = 0, jr = jg; t < strips; t++, jr += NR) {
@@ -334,10 +338,43 @@ public final class VectorGemm implements Gemm {
     }
 
     /**
+     * c = a·op(b) (or +=) for 1–3 rows of a, read in place, against op(b) packed at bp: the batch-1 product of
+     * a generation step. Each group of {@value #GROUP} strips is finished (all its depth blocks, in order)
+     * before the next, and the groups are visited last to first when {@code reverse}: a caller that
+     * alternates the direction finds the strips it read last still in L2 (a matrix somewhat larger than
+     * L2, read front to back every time, would miss on every line). The arithmetic is that of
+     * {@link #packedBlock}'s 1-row kernel, so the direction does not change a bit.
+     */
+    private static void packedThin(int m, int n, int k, float[] a, int aOff, float[] bp, float[] c, int cOff,
+            boolean add, boolean reverse) {
+        float[] tile = SCRATCH.get().tile;
+        int nPad = ScalarGemm.ceilDiv(n, NR) * NR;
+        int groups = ScalarGemm.ceilDiv(n, GROUP * NR);
+        for (int gi = 0; gi < groups; gi++) {
+            int jg = (reverse ? groups - 1 - gi : gi) * GROUP * NR;
+            int jgEnd = Math.min(n, jg + GROUP * NR);
+            int strips = ScalarGemm.ceilDiv(jgEnd - jg, NR);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                int stripSize = kc * NR;
+                int bo = pc * nPad + jg / NR * stripSize;
+                boolean acc = add || pc > 0;
+                for (int i = 0; i < m; i++) {
+                    kernel1Wide(kc, a, aOff + i * k + pc, 1, bp, bo, Math.min(1, strips - 1) * stripSize,
+                            Math.min(2, strips - 1) * stripSize, Math.min(3, strips - 1) * stripSize, tile);
+                    for (int t = 0, jr = jg; t < strips; t++, jr += NR) {
+                        store(tile, t * NR, 1, Math.min(NR, n - jr), c, cOff + i * n + jr, n, acc);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * tile[t·NR + j] = Σ_p ap[ao + p·MR] · bp[bo + dt + p·NR + j] for the 4 strips at dt = 0, d1, d2, d3
      * (fma in order of p, as in {@link #kernel8}).
      */
-    private static void kernel1Wide(int kc, float[] ap, int ao, float[] bp, int bo, int d1, int d2, int d3,
+    private static void kernel1Wide(int kc, float[] ap, int ao, int as, float[] bp, int bo, int d1, int d2, int d3,
             float[] tile) {
         int b1 = bo + d1;
         int b2 = bo + d2;
@@ -351,7 +388,7 @@ public final class VectorGemm implements Gemm {
         FloatVector c30 = c00;
         FloatVector c31 = c00;
         for (int p = 0; p < kc; p++) {
-            FloatVector x = FloatVector.broadcast(S, ap[ao + p * MR]);
+            FloatVector x = FloatVector.broadcast(S, ap[ao + p * as]);
             int o = p * NR;
             c00 = x.fma(FloatVector.fromArray(S, bp, bo + o), c00);
             c01 = x.fma(FloatVector.fromArray(S, bp, bo + o + L), c01);

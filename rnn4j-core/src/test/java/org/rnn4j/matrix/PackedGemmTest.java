@@ -91,6 +91,30 @@ class PackedGemmTest {
         }
     }
 
+    /**
+     * The vector backend reads a packed operand's strips in alternating directions on successive batch-1
+     * products (a cache hint); every pass must still give the unpacked product's bits, on shapes with
+     * several strip groups, a partial group and several depth blocks.
+     */
+    @Test
+    void batchOneProductsGiveTheSameBitsInEitherDirection() {
+        Gemm g = new VectorGemm();
+        SplittableRandom r = new SplittableRandom(11);
+        for (int[] s : new int[][] {{1, 300, 600}, {2, 129, 257}, {3, 520, 100}, {1, 65, 512}, {1, 17, 3}}) {
+            for (float beta : new float[] {0f, 1f}) {
+                GemmBackendsTest.Case cs = new GemmBackendsTest.Case(s[0], s[1], s[2], beta, r);
+                float[] expected = cs.run(g, GemmBackendsTest.Op.MUL);
+                PackedMatrix p = g.pack(false, cs.k, cs.n, cs.b, cs.bOff, null);
+                for (int pass = 0; pass < 3; pass++) {
+                    float[] c = cs.c0.clone();
+                    g.mulPacked(cs.m, cs.a, cs.aOff, p, c, cs.cOff, cs.beta);
+                    assertSameBits("pass " + pass + " m=" + cs.m + " n=" + cs.n + " k=" + cs.k + " beta=" + beta,
+                            expected, c);
+                }
+            }
+        }
+    }
+
     private static void assertSameBits(String what, float[] expected, float[] actual) {
         for (int i = 0; i < expected.length; i++) {
             if (Float.floatToIntBits(expected[i]) != Float.floatToIntBits(actual[i])) {
