@@ -36,7 +36,8 @@ import picocli.CommandLine.Option;
                 "Training: one step is zero-grad + forward + loss + backward + update; the median of 5 repeats "
                         + "(3 if a step takes over 3 s) of enough steps to last 0.3 s. Sampling: batch 1, one token at "
                         + "a time (embedding -> cell -> linear -> softmax -> draw), 50 warm-up steps, median of 5 "
-                        + "repeats of 200. Before its timing, each point runs for --jit-warmup seconds.",
+                        + "repeats of 200. Before its timing, each point runs for --jit-warmup seconds, then on until the "
+                        + "JIT compiled nothing for 0.25 s (at most 20 s more).",
                 "FLOP per training step: 3 x [L x 2*B*T*(H+H)*G*H + 2*B*T*H*65], G = 4 LSTM, 3 GRU, 1 RNN."})
 final class BenchCommand implements Callable<Integer> {
     static final List<String> DEFAULT_CELLS = List.of("lstm", "gru", "rnn");
@@ -110,9 +111,9 @@ final class BenchCommand implements Callable<Integer> {
             + "train --checkpoint-every), and the time of a training step with and without it.")
     Integer checkpointEvery;
 
-    @Option(names = "--jit-warmup", paramLabel = "SECONDS", description = "Run each grid point this long before "
-            + "its timing starts, so that the JIT has compiled it; 0 gives bench_rnn.py's protocol exactly "
-            + "(default: ${DEFAULT-VALUE}).")
+    @Option(names = "--jit-warmup", paramLabel = "SECONDS", description = "Run each grid point at least this long before "
+            + "its timing starts, then on until the JIT has compiled nothing for 0.25 s (at most 20 s more); 0 "
+            + "gives bench_rnn.py's protocol exactly (default: ${DEFAULT-VALUE}).")
     double jitWarmup = BenchTiming.JIT_WARMUP_SECONDS;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write every number to FILE as JSON "
