@@ -54,7 +54,13 @@ public final class ArrayKernels {
         backend.expNonPositive(n, x, xOff, out, outOff);
     }
 
+    /** out = softmax(x) over one row of n; returns log-sum-exp(x) (see {@link Elementwise#softmax}). */
+    public static double softmax(int n, float[] x, int xOff, float[] out, int outOff) {
+        return backend.softmax(n, x, xOff, out, outOff);
+    }
+
     /** out = a + b over n elements. */
+
     public static void add(int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff) {
         backend.add(n, a, aOff, b, bOff, out, outOff);
     }

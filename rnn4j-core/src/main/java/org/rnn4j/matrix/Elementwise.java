@@ -24,6 +24,13 @@ public interface Elementwise {
     /** out = e^x for x ≤ 0 (or NaN; larger x are not supported); out may be x at the same offset. */
     void expNonPositive(int n, float[] x, int xOff, float[] out, int outOff);
 
+    /**
+     * Softmax of one row of n logits: out = e^(x − m) / s with m = max x and s = Σ e^(x − m); returns
+     * ln s + m (log-sum-exp, the log of the softmax's normaliser). out may be x at the same offset. The
+     * sum is a float sum whose order differs between the backends, so they agree to rounding only.
+     */
+    double softmax(int n, float[] x, int xOff, float[] out, int outOff);
+
     /** out = a + b. */
     void add(int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff);
 

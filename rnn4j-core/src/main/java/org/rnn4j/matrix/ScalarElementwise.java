@@ -28,6 +28,27 @@ public final class ScalarElementwise implements Elementwise {
     }
 
     @Override
+    public double softmax(int n, float[] x, int xOff, float[] out, int outOff) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int k = 0; k < n; k++) {
+            max = Math.max(max, x[xOff + k]);
+        }
+        for (int k = 0; k < n; k++) {
+            out[outOff + k] = x[xOff + k] - max; // ≤ 0
+        }
+        expNonPositive(n, out, outOff, out, outOff);
+        float sum = 0f;
+        for (int k = 0; k < n; k++) {
+            sum += out[outOff + k];
+        }
+        float inv = 1f / sum;
+        for (int k = 0; k < n; k++) {
+            out[outOff + k] *= inv;
+        }
+        return Math.log(sum) + max;
+    }
+
+    @Override
     public void add(int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff) {
         for (int k = 0; k < n; k++) {
             out[outOff + k] = a[aOff + k] + b[bOff + k];

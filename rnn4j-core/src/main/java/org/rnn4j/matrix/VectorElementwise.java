@@ -125,6 +125,48 @@ public final class VectorElementwise implements Elementwise {
         }
     }
 
+    /**
+     * Softmax of a row in five vector passes (max, subtract, {@link #expNonPositive}, sum, scale); the sum
+     * adds lane-wise, then across the lanes.
+     */
+    @Override
+    public double softmax(int n, float[] x, int xOff, float[] out, int outOff) {
+        int bound = S.loopBound(n);
+        FloatVector vMax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        int k = 0;
+        for (; k < bound; k += L) {
+            vMax = vMax.max(FloatVector.fromArray(S, x, xOff + k));
+        }
+        float max = vMax.reduceLanes(VectorOperators.MAX);
+        for (; k < n; k++) {
+            max = Math.max(max, x[xOff + k]);
+        }
+        FloatVector m = FloatVector.broadcast(S, max);
+        for (k = 0; k < bound; k += L) {
+            FloatVector.fromArray(S, x, xOff + k).sub(m).intoArray(out, outOff + k); // ≤ 0
+        }
+        for (; k < n; k++) {
+            out[outOff + k] = x[xOff + k] - max;
+        }
+        expNonPositive(n, out, outOff, out, outOff);
+        FloatVector vSum = FloatVector.zero(S);
+        for (k = 0; k < bound; k += L) {
+            vSum = vSum.add(FloatVector.fromArray(S, out, outOff + k));
+        }
+        float sum = vSum.reduceLanes(VectorOperators.ADD);
+        for (; k < n; k++) {
+            sum += out[outOff + k];
+        }
+        float inv = 1f / sum;
+        for (k = 0; k < bound; k += L) {
+            FloatVector.fromArray(S, out, outOff + k).mul(inv).intoArray(out, outOff + k);
+        }
+        for (; k < n; k++) {
+            out[outOff + k] *= inv;
+        }
+        return Math.log(sum) + max;
+    }
+
     /** e^x for x ≤ 0 (or NaN) over n values, lane-wise as {@link PolynomialActivation#expNonPositive}. */
     @Override
     public void expNonPositive(int n, float[] x, int xOff, float[] out, int outOff) {

@@ -51,7 +51,7 @@ public final class SoftmaxCrossEntropy {
             int r0 = (int) ((long) n * part / parts), r1 = (int) ((long) n * (part + 1) / parts);
             double partSum = 0;
             int partCount = 0;
-            float[] scratch = dLogits == null ? new float[v] : null; // e_c of a row when there is no gradient
+            float[] scratch = dLogits == null ? new float[v] : null; // a row's softmax when there is no gradient
             for (int r = r0; r < r1; r++) {
                 double loss = row(logits, targets, dLogits, r, scratch);
                 if (targets[r] >= 0) {
@@ -73,7 +73,7 @@ public final class SoftmaxCrossEntropy {
 
     /**
      * The loss of row r (0 when its target is negative), and its gradient into dLogits when given (else
-     * e_c goes to {@code scratch}).
+     * the softmax goes to {@code scratch}).
      */
     private static double row(Matrix logits, int[] targets, Matrix dLogits, int r, float[] scratch) {
         int v = logits.cols;
@@ -83,33 +83,17 @@ public final class SoftmaxCrossEntropy {
             throw new IllegalArgumentException("target " + y + " at row " + r + " is outside the vocabulary of " + v
                     + " tokens");
         }
-        float max = Float.NEGATIVE_INFINITY;
-        for (int c = 0; c < v; c++) {
-            max = Math.max(max, logits.data[base + c]);
-        }
         float oy = y >= 0 ? logits.data[base + y] : 0f; // read first: dLogits may be the logits themselves
-        float[] e = dLogits == null ? scratch : dLogits.data;
-        int eBase = dLogits == null ? 0 : dLogits.offset + r * v;
-        for (int c = 0; c < v; c++) {
-            e[eBase + c] = logits.data[base + c] - max; // ≤ 0
-        }
-        ArrayKernels.expNonPositive(v, e, eBase, e, eBase); // e_c = exp(o_c - max), on the element-wise kernels
-        double z = 0;
-        for (int c = 0; c < v; c++) {
-            z += e[eBase + c];
-        }
-        double logZ = Math.log(z) + max;
+        float[] p = dLogits == null ? scratch : dLogits.data;
+        int pBase = dLogits == null ? 0 : dLogits.offset + r * v;
+        double logZ = ArrayKernels.softmax(v, logits.data, base, p, pBase); // p = softmax(o), logZ = ln Σ e^o
         if (dLogits != null) {
             if (y < 0) {
                 for (int c = 0; c < v; c++) {
-                    e[eBase + c] = 0f;
+                    p[pBase + c] = 0f;
                 }
-            } else { // L = logZ - o_y  =>  dL/do_c = softmax_c - [c = y] = e_c / z - [c = y]
-                double inv = 1.0 / z;
-                for (int c = 0; c < v; c++) {
-                    e[eBase + c] = (float) (e[eBase + c] * inv);
-                }
-                e[eBase + y] -= 1f;
+            } else { // L = logZ - o_y  =>  dL/do_c = p_c - [c = y]
+                p[pBase + y] -= 1f;
             }
         }
         return y >= 0 ? logZ - oy : 0.0; // L = logZ - o_y
