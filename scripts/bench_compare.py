@@ -2,12 +2,17 @@
 """rnn4j against PyTorch on the CPU: runs `rnn4j bench` and the peer benchmark bench_rnn.py in one go and
 writes a Markdown table of the ratios (issue 6).
 
-For each thread count n (1, then 2; sequentially, never concurrently) it runs
-    ./rnn4j bench --threads n --json ...
-    /usr/bin/python3 ../shared/bench/bench_rnn.py --threads n --json ...
-one right after the other, so both see the same machine state. The torch benchmark runs in its own process
-with OMP_NUM_THREADS = OPENBLAS_NUM_THREADS = n, as bench_rnn.py requires. The 1-thread rnn4j run also
-measures memory (--memory). Both programs print their progress as they go (to this script's stderr).
+It runs, one after the other and never two at once,
+    ./rnn4j bench --threads 1,2 --json ...                              # once, every thread count
+    /usr/bin/python3 ../shared/bench/bench_rnn.py --threads n --json ...   # for n = 1, then 2
+rnn4j measures all its thread counts in one run, with the counts' repeats interleaved at each grid point:
+this machine's speed drifts by a quarter over minutes, and the 2-thread/1-thread ratio of two runs made
+minutes apart was mostly that drift. Its JSON is then split by thread count into rnn4j_1t.json and
+rnn4j_2t.json, as earlier runs wrote them (--render reads both kinds). The torch benchmark runs one count
+per process, with OMP_NUM_THREADS = OPENBLAS_NUM_THREADS = n as bench_rnn.py requires, after rnn4j; its
+speedups, and the rnn4j/torch ratios, still compare runs made minutes apart. The rnn4j run also measures
+memory (--memory), at the first thread count. Both programs print their progress as they go (to this
+script's stderr).
 
 Usage (from anywhere; paths are relative to the repository root):
     /usr/bin/python3 scripts/bench_compare.py --quick --out bench.md      # one point, about a minute
@@ -38,6 +43,7 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_TORCH_BENCH = os.path.join("..", "shared", "bench", "bench_rnn.py")
 RUN_FILE = "run.json"  # how the measurements in a JSON directory were made, for --render
+RNN4J_ALL_FILE = "rnn4j_interleaved.json"  # rnn4j bench's own JSON with several thread counts, before the split
 
 # Targets of issue 6.
 TRAIN_RATIO_TARGET = 2.0      # rnn4j tokens/s at least 2x torch's, every point, 1 and 2 threads
@@ -94,7 +100,8 @@ def read_json(path, who):
 
 
 def measure(args, json_dir, run):
-    """Runs both benchmarks per thread count; notes the load average before each run in run["load"]."""
+    """Runs rnn4j bench once for all thread counts, then bench_rnn.py per count; notes the load average before
+    each run in run["load"]."""
     rnn4j = os.path.join(ROOT, "rnn4j")
     torch_bench = os.path.normpath(os.path.join(ROOT, args.torch_bench))
     if not os.path.isfile(rnn4j):
@@ -106,16 +113,21 @@ def measure(args, json_dir, run):
     # Build the jar now, so that the build does not run inside the first measurement.
     run_streaming([rnn4j, "--version"], cwd=ROOT, what="building rnn4j")
     preset = ["--quick"] if args.quick else ["--subset"] if args.subset else []
+    several = len(args.threads) > 1
+    out = os.path.join(json_dir, RNN4J_ALL_FILE if several else "rnn4j_%dt.json" % args.threads[0])
+    cmd = [rnn4j, "bench", "--threads", ",".join(str(n) for n in args.threads), "--json", out] + preset
+    if args.peak_gflops:
+        cmd += ["--peak-gflops", str(args.peak_gflops)]
+    if not args.no_memory:
+        cmd.append("--memory")
+    run["load"]["rnn4j %s" % "+".join("%dT" % n for n in args.threads)] = os.getloadavg()[0]
+    run_streaming(cmd + args.rnn4j_arg, cwd=ROOT, what="rnn4j bench (%s thread(s))" % ",".join(map(str, args.threads)))
+    measured = read_json(out, "rnn4j bench")
+    if several:
+        for n in args.threads:
+            with open(os.path.join(json_dir, "rnn4j_%dt.json" % n), "w") as f:
+                json.dump(split_threads(measured, n), f, indent=2)
     for n in args.threads:
-        out = os.path.join(json_dir, "rnn4j_%dt.json" % n)
-        cmd = [rnn4j, "bench", "--threads", str(n), "--json", out] + preset
-        if args.peak_gflops:
-            cmd += ["--peak-gflops", str(args.peak_gflops)]
-        if n == args.threads[0] and not args.no_memory:
-            cmd.append("--memory")
-        run["load"]["rnn4j %dT" % n] = os.getloadavg()[0]
-        run_streaming(cmd + args.rnn4j_arg, cwd=ROOT, what="rnn4j bench (%d thread(s))" % n)
-        read_json(out, "rnn4j bench")
         out = os.path.join(json_dir, "torch_%dt.json" % n)
         env = dict(os.environ, **args.torch_env)
         env.update(OMP_NUM_THREADS=str(n), OPENBLAS_NUM_THREADS=str(n))
@@ -123,6 +135,17 @@ def measure(args, json_dir, run):
         run_streaming([args.python, torch_bench, "--threads", str(n), "--json", out] + preset, env=env, cwd=json_dir,
                       what="bench_rnn.py (%d thread(s))" % n)
         read_json(out, "bench_rnn.py")
+
+
+def split_threads(measured, n):
+    """The rows of one thread count from rnn4j bench's JSON of several, as a run of that count alone writes them;
+    meta.threads_interleaved keeps the counts it ran with."""
+    part = dict(measured)
+    part["meta"] = dict(measured["meta"], threads=n, threads_interleaved=measured["meta"]["threads"])
+    for section in ("train", "infer", "memory"):
+        if section in measured:
+            part[section] = [r for r in measured[section] if r.get("threads") == n]
+    return part
 
 
 # ---------------------------------------------------------------- the tables
@@ -179,8 +202,15 @@ def render(json_dir, threads, command, started=None, torch_env=None, loads=None)
     if loads:
         lines.append("- 1-minute load average just before each run (the machine has %d processors): %s." % (
             rmeta.get("available_processors", 0), ", ".join("%s %.1f" % kv for kv in loads.items())))
+    interleaved = rmeta.get("threads_interleaved")
+    if interleaved:
+        order = ("rnn4j ran its thread counts (%s) in one run, the counts' repeats interleaved at each point so that "
+                 "the machine's drift hits them alike; torch then ran one count at a time."
+                 % ", ".join(str(n) for n in interleaved))
+    else:
+        order = "Threads ran one count at a time, rnn4j then torch."
     lines.append("- Each number is the median of 5 repeats (3 if a step takes over 3 s); both sides use bench_rnn.py's "
-                 "model, timing protocol and FLOP count. Threads ran one count at a time, rnn4j then torch.")
+                 "model, timing protocol and FLOP count. " + order)
     lines.append("")
 
     lines.append("## Training throughput")
@@ -242,8 +272,8 @@ def render(json_dir, threads, command, started=None, torch_env=None, loads=None)
     if 1 in threads and 2 in threads:
         lines.append("## Two threads against one")
         lines.append("")
-        lines.append("tokens/s at 2 threads / tokens/s at 1 thread, B ≥ 32 (target for rnn4j: at least %g)." %
-                     THREAD_SPEEDUP_TARGET)
+        lines.append("tokens/s at 2 threads / tokens/s at 1 thread, B ≥ 32 (target for rnn4j: at least %g)%s." % (
+            THREAD_SPEEDUP_TARGET, "; rnn4j's from interleaved repeats, torch's from two runs" if interleaved else ""))
         lines.append("")
         lines += ["| cell | L | H | B | rnn4j | torch |", "|---|---|---|---|---:|---:|"]
         for k in keys:
@@ -319,7 +349,8 @@ def main():
     preset.add_argument("--quick", action="store_true", help="LSTM, 1 layer, H=128, B=32 (passed to both)")
     preset.add_argument("--subset", action="store_true", help="LSTM and RNN, 1 layer, B=32/64 (passed to both)")
     ap.add_argument("--out", help="write the Markdown table here (it is also printed)")
-    ap.add_argument("--threads", default="1,2", help="thread counts, run in this order (default: 1,2)")
+    ap.add_argument("--threads", default="1,2", help="thread counts: rnn4j's in one run with interleaved repeats, "
+                    "torch's one at a time in this order (default: 1,2)")
     ap.add_argument("--torch-bench", default=DEFAULT_TORCH_BENCH,
                     help="bench_rnn.py, relative to the repository root (default: %(default)s)")
     ap.add_argument("--python", default=sys.executable, help="the interpreter with torch (default: this one)")
@@ -331,15 +362,15 @@ def main():
     ap.add_argument("--no-memory", action="store_true", help="skip rnn4j's memory measurement")
     ap.add_argument("--rnn4j-arg", action="append", default=[], metavar="ARG",
                     help="one more argument for rnn4j bench (repeatable), e.g. --rnn4j-arg=--jit-warmup=5")
-    ap.add_argument("--json-dir", help="keep the four JSON files here (default: a temporary directory)")
+    ap.add_argument("--json-dir", help="keep the JSON files here (default: a temporary directory)")
     ap.add_argument("--render", metavar="DIR", help="only write the table from the JSON files in DIR")
     args = ap.parse_args()
     try:
         threads = [int(t) for t in args.threads.split(",")]
-        if min(threads) < 1:
+        if min(threads) < 1 or len(set(threads)) < len(threads):
             raise ValueError
     except ValueError:
-        ap.error("--threads must be a comma-separated list of positive integers, got %r" % args.threads)
+        ap.error("--threads must be a comma-separated list of distinct positive integers, got %r" % args.threads)
     args.threads = threads
     env = {}
     for kv in args.torch_env:

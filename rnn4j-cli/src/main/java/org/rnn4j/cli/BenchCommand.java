@@ -10,9 +10,11 @@ import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.IntToDoubleFunction;
 import org.rnn4j.io.ModelFile;
 import org.rnn4j.matrix.Kernels;
 import org.rnn4j.matrix.Rng;
@@ -28,6 +30,13 @@ import picocli.CommandLine.Option;
  * step-by-step sampling latency at batch 1 for every cell × layers × H, and optionally the heap that
  * a long training step needs. Same model, timing protocol ({@link BenchTiming}), FLOP count
  * ({@link BenchModel#trainGflop}) and JSON field names as bench_rnn.py, so the two can be joined.
+ *
+ * <p>With several thread counts ({@code --threads 1,2}) each grid point is measured at every count in
+ * the same run, the repeats of the counts interleaved (see {@link BenchTiming}): on a shared machine
+ * whose speed drifts by a quarter over minutes, the ratio of two runs made minutes apart is mostly
+ * noise, and interleaved repeats see the same drift. Training shares one model among the counts;
+ * sampling builds one per count while that count is set, since its batch-1 products decide at
+ * construction whether to split over threads. Each (point, count) gets its own line and JSON row.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Measure training throughput and sampling latency on the grid of the PyTorch peer benchmark "
@@ -38,6 +47,10 @@ import picocli.CommandLine.Option;
                         + "a time (embedding -> cell -> linear -> softmax -> draw), 50 warm-up steps, median of 5 "
                         + "repeats of 200. Before its timing, each point runs for --jit-warmup seconds, then on until the "
                         + "JIT compiled nothing for 0.25 s (at most 20 s more).",
+                "Several thread counts (--threads 1,2): each point is measured at every count in one run, with "
+                        + "the counts' repeats interleaved (repeat 1 at each count, then repeat 2, ...), so that the "
+                        + "drift of a shared machine over minutes hits all counts alike; a line per count and the "
+                        + "speedup of each count over the first.",
                 "FLOP per training step: 3 x [L x 2*B*T*(H+H)*G*H + 2*B*T*H*65], G = 4 LSTM, 3 GRU, 1 RNN."})
 final class BenchCommand implements Callable<Integer> {
     static final List<String> DEFAULT_CELLS = List.of("lstm", "gru", "rnn");
@@ -88,9 +101,13 @@ final class BenchCommand implements Callable<Integer> {
         boolean subset;
     }
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads of the matrix kernels (default: the "
-            + "rnn4j.threads system property, else every processor).")
-    Integer threads;
+    @Option(names = "--threads", paramLabel = "N[,N...]", description = "Threads of the matrix kernels; several "
+            + "counts are measured in one run with interleaved repeats (default: the rnn4j.threads system property, "
+            + "else every processor).")
+    String threads;
+
+    /** The counts of --threads, once {@link #validate} has read them; null without --threads. */
+    private List<Integer> threadCounts;
 
     @Option(names = "--peak-gflops", paramLabel = "X", description = "fp32 peak GFLOP/s of one thread, for the "
             + "percent-of-peak column (default: measured at start, with twelve chains of vector multiply-adds).")
@@ -103,7 +120,8 @@ final class BenchCommand implements Callable<Integer> {
     boolean noInfer;
 
     @Option(names = "--memory", description = "Also report the heap of one training step at T=" + MEMORY_SEQ_LEN
-            + ", H=" + MEMORY_HIDDEN + ", B=" + MEMORY_BATCH + ", 1 layer, for each cell (MB = 10^6 bytes).")
+            + ", H=" + MEMORY_HIDDEN + ", B=" + MEMORY_BATCH + ", 1 layer, for each cell, at the first --threads count "
+            + "(MB = 10^6 bytes).")
     boolean memory;
 
     @Option(names = "--checkpoint-every", paramLabel = "K", description = "With --memory: measure each cell also with "
@@ -117,7 +135,7 @@ final class BenchCommand implements Callable<Integer> {
     double jitWarmup = BenchTiming.JIT_WARMUP_SECONDS;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write every number to FILE as JSON "
-            + "(bench_rnn.py's field names).")
+            + "(bench_rnn.py's field names, and each row's thread count).")
     Path json;
 
     // Hidden: smaller work for tests.
@@ -144,17 +162,18 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Grid grid = validate();
         // Before anything touches Kernels: its backends read the thread count when they load.
-        KernelThreads.Restore restore = threads == null ? () -> { } : KernelThreads.set(threads);
+        KernelThreads.Restore restore = threadCounts == null ? () -> { } : KernelThreads.set(threadCounts.get(0));
         try {
-            return run(grid);
+            List<Integer> counts = threadCounts == null ? List.of(KernelThreads.current()) : threadCounts;
+            // One count is set once, above; several are switched between repeats, and restored below.
+            return run(grid, counts, counts.size() == 1 ? n -> { } : KernelThreads::change);
         } finally {
             restore.close(); // for callers in the same JVM (tests)
         }
     }
 
-    private Integer run(Grid grid) throws IOException {
+    private Integer run(Grid grid, List<Integer> counts, BenchTiming.ThreadSwitch threadSwitch) throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        int usedThreads = KernelThreads.current();
         String peakSource = "given";
         if (peakGflops == null) {
             peakSource = "measured";
@@ -165,20 +184,30 @@ final class BenchCommand implements Callable<Integer> {
                 peakSource = "assumed, no Vector API to measure it";
             }
         }
-        double peak = peakGflops * usedThreads;
         ObjectNode root = JSON.createObjectNode();
         ObjectNode meta = root.putObject("meta");
-        meta.put("rnn4j", ModelFile.libraryVersion()).put("backend", Kernels.backend().name())
-                .put("threads", usedThreads).put("java", System.getProperty("java.version"))
+        meta.put("rnn4j", ModelFile.libraryVersion()).put("backend", Kernels.backend().name());
+        if (counts.size() == 1) {
+            meta.put("threads", counts.get(0));
+        } else {
+            counts.forEach(meta.putArray("threads")::add);
+        }
+        meta.put("java", System.getProperty("java.version"))
                 .put("vm", System.getProperty("java.vm.name")).put("os_arch", System.getProperty("os.arch"))
                 .put("available_processors", Runtime.getRuntime().availableProcessors())
                 .put("peak_gflops_per_thread", peakGflops).put("peak_source", peakSource)
                 .put("jit_warmup_s", jitWarmup).put("seq", seqLen)
                 .put("vocab", BenchModel.VOCAB)
                 .put("date", OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString());
-        out.printf(Locale.ROOT, "# rnn4j %s, kernels %s, %d thread(s), Java %s; peak %.0f GFLOP/s (%.0f per thread, %s); "
-                        + "T=%d, V=%d%n", ModelFile.libraryVersion(), Kernels.backend().name(), usedThreads,
-                System.getProperty("java.version"), peak, peakGflops, peakSource, seqLen, BenchModel.VOCAB);
+        int n = counts.get(0);
+        String threadsText = counts.size() == 1 ? n + " thread(s)"
+                : threadList(counts) + " thread(s), repeats interleaved";
+        String peakText = counts.size() == 1
+                ? String.format(Locale.ROOT, "%.0f GFLOP/s (%.0f per thread, %s)", peakGflops * n, peakGflops, peakSource)
+                : String.format(Locale.ROOT, "%.0f GFLOP/s per thread (%s)", peakGflops, peakSource);
+        out.printf(Locale.ROOT, "# rnn4j %s, kernels %s, %s, Java %s; peak %s; T=%d, V=%d%n", ModelFile.libraryVersion(),
+                Kernels.backend().name(), threadsText, System.getProperty("java.version"), peakText, seqLen,
+                BenchModel.VOCAB);
         out.flush();
         int total = (noTrain ? 0 : grid.cells.size() * grid.layers.size() * grid.hidden.size() * grid.batch.size())
                 + (noInfer ? 0 : grid.cells.size() * grid.layers.size() * grid.hidden.size())
@@ -190,7 +219,7 @@ final class BenchCommand implements Callable<Integer> {
                 for (int l : grid.layers) {
                     for (int h : grid.hidden) {
                         for (int b : grid.batch) {
-                            train.add(trainPoint(out, ++done, total, cell, l, h, b, peak));
+                            train.addAll(trainPoint(out, ++done, total, cell, l, h, b, counts, threadSwitch));
                         }
                     }
                 }
@@ -201,12 +230,13 @@ final class BenchCommand implements Callable<Integer> {
             for (CellType cell : grid.cells) {
                 for (int l : grid.layers) {
                     for (int h : grid.hidden) {
-                        infer.add(inferPoint(out, ++done, total, cell, l, h));
+                        infer.addAll(inferPoint(out, ++done, total, cell, l, h, counts, threadSwitch));
                     }
                 }
             }
         }
         if (memory) {
+            threadSwitch.use(counts.get(0));
             ArrayNode mem = root.putArray("memory");
             for (CellType cell : grid.cells) {
                 mem.add(memoryPoint(out, ++done, total, cell, RecurrentStack.NO_CHECKPOINTING));
@@ -223,37 +253,77 @@ final class BenchCommand implements Callable<Integer> {
         return Main.EXIT_OK;
     }
 
-    private ObjectNode trainPoint(PrintWriter out, int done, int total, CellType cell, int l, int h, int b, double peak) {
+    /** One training point at every count (one model for all), a row per count. */
+    private List<ObjectNode> trainPoint(PrintWriter out, int done, int total, CellType cell, int l, int h, int b,
+            List<Integer> counts, BenchTiming.ThreadSwitch threadSwitch) {
         BenchModel.Training training = new BenchModel.Training(cell, l, h, b, seqLen, new Rng(SEED));
-        BenchTiming.Times t = BenchTiming.training(training::step, repeatSeconds, jitWarmup);
+        List<BenchTiming.Step> steps = Collections.nCopies(counts.size(), training::step);
+        List<BenchTiming.Times> times = BenchTiming.training(counts, steps, threadSwitch, repeatSeconds, jitWarmup);
         double gflop = BenchModel.trainGflop(cell, l, h, b, seqLen);
         double tokens = (double) b * seqLen;
-        double gflops = gflop / t.median();
-        out.printf(Locale.ROOT, "%s train %-4s L=%d H=%4d B=%2d  step %9.2f ms [%9.2f..%9.2f]  tok/s %9.0f  "
-                        + "GFLOP/s %6.1f  %5.1f%% of peak%n", counter(done, total), cell, l, h, b, t.median() * 1e3,
-                t.min() * 1e3, t.max() * 1e3, tokens / t.median(), gflops, 100 * gflops / peak);
-        out.flush();
-        ObjectNode r = JSON.createObjectNode();
-        r.put("cell", cell.name()).put("layers", l).put("hidden", h).put("batch", b).put("seq", seqLen)
-                .put("step_s_median", t.median()).put("step_s_min", t.min()).put("step_s_max", t.max())
-                .put("reps", t.repeats()).put("steps_per_rep", t.stepsPerRepeat()).put("first_step_s", t.first())
-                .put("tok_s_median", tokens / t.median()).put("tok_s_min", tokens / t.max())
-                .put("tok_s_max", tokens / t.min()).put("gflops_median", gflops).put("gflop_per_step", gflop)
-                .put("percent_of_peak", 100 * gflops / peak);
-        return r;
+        String point = String.format(Locale.ROOT, "%s train %-4s L=%d H=%4d B=%2d", counter(done, total), cell, l, h,
+                b);
+        List<ObjectNode> rows = new ArrayList<>();
+        for (int c = 0; c < counts.size(); c++) {
+            BenchTiming.Times t = times.get(c);
+            int n = counts.get(c);
+            double gflops = gflop / t.median();
+            double percent = 100 * gflops / (peakGflops * n);
+            out.printf(Locale.ROOT, "%s %dT  step %9.2f ms [%9.2f..%9.2f]  tok/s %9.0f  GFLOP/s %6.1f  %5.1f%% of "
+                    + "peak%n", point, n, t.median() * 1e3, t.min() * 1e3, t.max() * 1e3, tokens / t.median(), gflops,
+                    percent);
+            ObjectNode r = JSON.createObjectNode();
+            r.put("cell", cell.name()).put("layers", l).put("hidden", h).put("batch", b).put("seq", seqLen)
+                    .put("threads", n)
+                    .put("step_s_median", t.median()).put("step_s_min", t.min()).put("step_s_max", t.max())
+                    .put("reps", t.repeats()).put("steps_per_rep", t.stepsPerRepeat()).put("first_step_s", t.first())
+                    .put("tok_s_median", tokens / t.median()).put("tok_s_min", tokens / t.max())
+                    .put("tok_s_max", tokens / t.min()).put("gflops_median", gflops).put("gflop_per_step", gflop)
+                    .put("percent_of_peak", percent);
+            rows.add(r);
+        }
+        printSpeedups(out, point, counts, times, "tokens/s ratio");
+        return rows;
     }
 
-    private ObjectNode inferPoint(PrintWriter out, int done, int total, CellType cell, int l, int h) {
-        BenchModel.Sampling sampling = new BenchModel.Sampling(cell, l, h, new Rng(SEED));
-        BenchTiming.Times t = BenchTiming.sampling(sampling::generate, jitWarmup);
-        out.printf(Locale.ROOT, "%s infer %-4s L=%d H=%4d B=1  %9.1f us/token [%9.1f..%9.1f]%n", counter(done, total),
-                cell, l, h, t.median() * 1e6, t.min() * 1e6, t.max() * 1e6);
+    /** One sampling point at every count, a model per count built while that count is set; a row per count. */
+    private List<ObjectNode> inferPoint(PrintWriter out, int done, int total, CellType cell, int l, int h,
+            List<Integer> counts, BenchTiming.ThreadSwitch threadSwitch) {
+        List<IntToDoubleFunction> generators = new ArrayList<>();
+        for (int n : counts) {
+            threadSwitch.use(n); // the batch-1 products choose their thread split when they are made
+            generators.add(new BenchModel.Sampling(cell, l, h, new Rng(SEED))::generate);
+        }
+        List<BenchTiming.Times> times = BenchTiming.sampling(counts, generators, threadSwitch, jitWarmup);
+        String point = String.format(Locale.ROOT, "%s infer %-4s L=%d H=%4d B=1", counter(done, total), cell, l, h);
+        List<ObjectNode> rows = new ArrayList<>();
+        for (int c = 0; c < counts.size(); c++) {
+            BenchTiming.Times t = times.get(c);
+            out.printf(Locale.ROOT, "%s %dT  %9.1f us/token [%9.1f..%9.1f]%n", point, counts.get(c), t.median() * 1e6,
+                    t.min() * 1e6, t.max() * 1e6);
+            ObjectNode r = JSON.createObjectNode();
+            r.put("cell", cell.name()).put("layers", l).put("hidden", h).put("threads", counts.get(c))
+                    .put("step_us_median", t.median() * 1e6)
+                    .put("step_us_min", t.min() * 1e6).put("step_us_max", t.max() * 1e6)
+                    .put("nsteps", t.stepsPerRepeat()).put("reps", t.repeats()).put("first_us", t.first() * 1e6);
+            rows.add(r);
+        }
+        printSpeedups(out, point, counts, times, "latency ratio");
+        return rows;
+    }
+
+    /** With several counts: each count's speedup over the first, from the medians (time of the first / time). */
+    private static void printSpeedups(PrintWriter out, String point, List<Integer> counts,
+            List<BenchTiming.Times> times, String what) {
+        if (counts.size() > 1) {
+            List<String> speedups = new ArrayList<>();
+            for (int c = 1; c < counts.size(); c++) {
+                speedups.add(String.format(Locale.ROOT, "%dT/%dT %.2f", counts.get(c), counts.get(0),
+                        times.get(0).median() / times.get(c).median()));
+            }
+            out.printf(Locale.ROOT, "%s speedup %s (%s)%n", point, String.join(", ", speedups), what);
+        }
         out.flush();
-        ObjectNode r = JSON.createObjectNode();
-        r.put("cell", cell.name()).put("layers", l).put("hidden", h).put("step_us_median", t.median() * 1e6)
-                .put("step_us_min", t.min() * 1e6).put("step_us_max", t.max() * 1e6)
-                .put("nsteps", t.stepsPerRepeat()).put("reps", t.repeats()).put("first_us", t.first() * 1e6);
-        return r;
     }
 
     /** Heap of one training step (model creation included), then the time of a few more; k = 0: no checkpointing. */
@@ -286,7 +356,7 @@ final class BenchCommand implements Callable<Integer> {
         out.flush();
         ObjectNode r = JSON.createObjectNode();
         r.put("cell", cell.name()).put("layers", 1).put("hidden", h).put("batch", b).put("seq", t)
-                .put("checkpoint_every", k)
+                .put("checkpoint_every", k).put("threads", KernelThreads.current())
                 .put("peak_heap_mb", u.peak() / MB).put("heap_before_mb", u.before() / MB)
                 .put("heap_after_mb", u.retained() / MB).put("activations_mb", activations);
         if (!Double.isNaN(stepSeconds)) {
@@ -316,9 +386,7 @@ final class BenchCommand implements Callable<Integer> {
                 positive("--hidden", pick(hidden, DEFAULT_HIDDEN, List.of(128), DEFAULT_HIDDEN)),
                 positive("--batch", pick(batch, DEFAULT_BATCH, List.of(32), List.of(32, 64))));
         positive("--seq-len", List.of(seqLen));
-        if (threads != null && threads < 1) {
-            throw new CommandLine.ParameterException(cl, "--threads must be at least 1, got " + threads);
-        }
+        threadCounts = threads == null ? null : threadCounts(threads);
         if (peakGflops != null && (!(peakGflops > 0) || Double.isInfinite(peakGflops))) {
             throw new CommandLine.ParameterException(cl, "--peak-gflops must be positive, got " + peakGflops);
         }
@@ -351,6 +419,33 @@ final class BenchCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, "--json " + json + " is a directory; give a file name");
         }
         return g;
+    }
+
+    /** The counts of --threads: a comma-separated list of distinct positive integers. */
+    private List<Integer> threadCounts(String list) {
+        CommandLine cl = spec.commandLine();
+        List<Integer> counts = new ArrayList<>();
+        for (String item : list.split(",", -1)) {
+            int n;
+            try {
+                n = Integer.parseInt(item.trim());
+            } catch (NumberFormatException e) {
+                throw new CommandLine.ParameterException(cl, "--threads takes thread counts separated by commas, such "
+                        + "as 1 or 1,2; got '" + list + "'");
+            }
+            if (n < 1) {
+                throw new CommandLine.ParameterException(cl, "--threads must be at least 1, got " + n);
+            }
+            if (counts.contains(n)) {
+                throw new CommandLine.ParameterException(cl, "--threads lists " + n + " twice in '" + list + "'");
+            }
+            counts.add(n);
+        }
+        return List.copyOf(counts);
+    }
+
+    private static String threadList(List<Integer> counts) {
+        return String.join(",", counts.stream().map(String::valueOf).toList());
     }
 
     /** The explicit option, else the preset's value. */

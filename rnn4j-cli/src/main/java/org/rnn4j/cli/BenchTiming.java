@@ -2,7 +2,9 @@ package org.rnn4j.cli;
 
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.IntToDoubleFunction;
 import java.util.function.LongSupplier;
 
@@ -25,6 +27,13 @@ import java.util.function.LongSupplier;
  * was not enough: the first grid point of a run, which compiles everything, was still at a third of
  * its speed after 2 s (LSTM, H = 128, B = 32: 38 ms per step against 14 after 6 s). With a warm-up of 0
  * the protocol is bench_rnn.py's exactly.
+ *
+ * <p>Several thread counts: each count gets its own JIT warm-up, first step and steps per repeat, in
+ * turn; then the repeats are interleaved (repeat 1 at every count, then repeat 2 at every count, ...),
+ * switching the kernels' thread count before each. On a shared machine the speed drifts by ±25% over
+ * minutes; separate runs made minutes apart gave 2-thread speedups of 0.99–1.31 for LSTM, H = 128,
+ * B = 32, where alternating counts every 0.3 s in one JVM gave 1.72. Interleaved, the drift hits every
+ * count alike and the medians' ratio is the speedup. With one count the protocol is as above.
  */
 final class BenchTiming {
     static final double REPEAT_SECONDS = 0.3;
@@ -73,41 +82,95 @@ final class BenchTiming {
         double run();
     }
 
-    /** The training protocol, with repeats of at least {@code repeatSeconds} (0.3 in bench_rnn.py). */
-    static Times training(Step step, double repeatSeconds, double jitWarmupSeconds) {
-        jitWarmup(() -> sink += step.run(), jitWarmupSeconds);
-        long t0 = System.nanoTime();
-        sink += step.run();
-        double first = (System.nanoTime() - t0) / 1e9;
-        int n = (int) Math.max(1, Math.floor(repeatSeconds / Math.max(first, 1e-6)));
-        for (int i = 0; i < Math.min(n, MAX_WARMUP_STEPS); i++) {
-            sink += step.run();
-        }
-        int reps = first < SLOW_STEP_SECONDS ? REPEATS : SLOW_REPEATS;
-        double[] times = new double[reps];
-        for (int r = 0; r < reps; r++) {
-            long start = System.nanoTime();
-            for (int i = 0; i < n; i++) {
-                sink += step.run();
-            }
-            times[r] = (System.nanoTime() - start) / 1e9 / n;
-        }
-        return new Times(times, n, first);
+    /** Sets the matrix kernels' thread count between measurements ({@link KernelThreads} in the bench). */
+    interface ThreadSwitch {
+        void use(int threads);
     }
 
-    /** The sampling protocol; {@code generate.applyAsDouble(n)} runs n network steps and n draws. */
-    static Times sampling(IntToDoubleFunction generate, double jitWarmupSeconds) {
-        jitWarmup(() -> sink += generate.applyAsDouble(SAMPLE_WARMUP), jitWarmupSeconds);
-        long t0 = System.nanoTime();
-        sink += generate.applyAsDouble(SAMPLE_WARMUP);
-        double first = (System.nanoTime() - t0) / 1e9 / SAMPLE_WARMUP;
-        double[] times = new double[SAMPLE_REPEATS];
-        for (int r = 0; r < SAMPLE_REPEATS; r++) {
-            long start = System.nanoTime();
-            sink += generate.applyAsDouble(SAMPLE_STEPS);
-            times[r] = (System.nanoTime() - start) / 1e9 / SAMPLE_STEPS;
+    /**
+     * The training protocol at each of {@code threads}, with the repeats interleaved: at each count in
+     * turn the JIT warm-up, the first step, n steps per repeat and the warm-up steps; then for each
+     * repeat r, at each count in turn, that count's repeat r. {@code steps.get(i)} runs at
+     * {@code threads.get(i)}; the slow repeat count applies to all if any first step is slow. Returns
+     * the times in the order of {@code threads}; the kernels are left at the last count.
+     */
+    static List<Times> training(List<Integer> threads, List<Step> steps, ThreadSwitch threadSwitch,
+            double repeatSeconds, double jitWarmupSeconds) {
+        checkSizes(threads, steps);
+        int counts = threads.size();
+        double[] first = new double[counts];
+        int[] n = new int[counts];
+        boolean slow = false;
+        for (int c = 0; c < counts; c++) {
+            Step step = steps.get(c);
+            threadSwitch.use(threads.get(c));
+            jitWarmup(() -> sink += step.run(), jitWarmupSeconds);
+            long t0 = System.nanoTime();
+            sink += step.run();
+            first[c] = (System.nanoTime() - t0) / 1e9;
+            n[c] = (int) Math.max(1, Math.floor(repeatSeconds / Math.max(first[c], 1e-6)));
+            for (int i = 0; i < Math.min(n[c], MAX_WARMUP_STEPS); i++) {
+                sink += step.run();
+            }
+            slow |= first[c] >= SLOW_STEP_SECONDS;
         }
-        return new Times(times, SAMPLE_STEPS, first);
+        double[][] times = new double[counts][slow ? SLOW_REPEATS : REPEATS];
+        for (int r = 0; r < times[0].length; r++) {
+            for (int c = 0; c < counts; c++) {
+                Step step = steps.get(c);
+                threadSwitch.use(threads.get(c));
+                long start = System.nanoTime();
+                for (int i = 0; i < n[c]; i++) {
+                    sink += step.run();
+                }
+                times[c][r] = (System.nanoTime() - start) / 1e9 / n[c];
+            }
+        }
+        List<Times> result = new ArrayList<>();
+        for (int c = 0; c < counts; c++) {
+            result.add(new Times(times[c], n[c], first[c]));
+        }
+        return result;
+    }
+
+    /**
+     * The sampling protocol at each of {@code threads}, interleaved as {@link #training}; {@code
+     * generators.get(i).applyAsDouble(n)} runs n network steps and n draws at {@code threads.get(i)}.
+     */
+    static List<Times> sampling(List<Integer> threads, List<IntToDoubleFunction> generators,
+            ThreadSwitch threadSwitch, double jitWarmupSeconds) {
+        checkSizes(threads, generators);
+        int counts = threads.size();
+        double[] first = new double[counts];
+        for (int c = 0; c < counts; c++) {
+            IntToDoubleFunction generate = generators.get(c);
+            threadSwitch.use(threads.get(c));
+            jitWarmup(() -> sink += generate.applyAsDouble(SAMPLE_WARMUP), jitWarmupSeconds);
+            long t0 = System.nanoTime();
+            sink += generate.applyAsDouble(SAMPLE_WARMUP);
+            first[c] = (System.nanoTime() - t0) / 1e9 / SAMPLE_WARMUP;
+        }
+        double[][] times = new double[counts][SAMPLE_REPEATS];
+        for (int r = 0; r < SAMPLE_REPEATS; r++) {
+            for (int c = 0; c < counts; c++) {
+                threadSwitch.use(threads.get(c));
+                long start = System.nanoTime();
+                sink += generators.get(c).applyAsDouble(SAMPLE_STEPS);
+                times[c][r] = (System.nanoTime() - start) / 1e9 / SAMPLE_STEPS;
+            }
+        }
+        List<Times> result = new ArrayList<>();
+        for (int c = 0; c < counts; c++) {
+            result.add(new Times(times[c], SAMPLE_STEPS, first[c]));
+        }
+        return result;
+    }
+
+    private static void checkSizes(List<Integer> threads, List<?> work) {
+        if (threads.isEmpty() || threads.size() != work.size()) {
+            throw new IllegalArgumentException(threads.size() + " thread counts but " + work.size()
+                    + " things to time; give one per count, at least one");
+        }
     }
 
     /** Runs {@code work} as the JIT warm-up of {@link BenchTiming} (not at all for 0 seconds). */

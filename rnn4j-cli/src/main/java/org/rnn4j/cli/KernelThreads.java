@@ -25,8 +25,7 @@ final class KernelThreads {
     /** Sets the thread count; call it before anything touches {@link Kernels}. */
     static Restore set(int threads) {
         String old = System.getProperty(PROPERTY);
-        System.setProperty(PROPERTY, Integer.toString(threads));
-        apply(threads);
+        change(threads);
         return () -> {
             if (old == null) {
                 System.clearProperty(PROPERTY);
@@ -35,6 +34,15 @@ final class KernelThreads {
             }
             apply(implied(old));
         };
+    }
+
+    /**
+     * Changes the thread count within a run that {@link #set} began (the bench switches between counts);
+     * the Restore of that {@code set} still brings back what was there before.
+     */
+    static void change(int threads) {
+        System.setProperty(PROPERTY, Integer.toString(threads));
+        apply(threads);
     }
 
     /** The threads the chosen backend splits large products over (1 for the naive reference). */

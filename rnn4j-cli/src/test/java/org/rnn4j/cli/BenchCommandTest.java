@@ -59,7 +59,7 @@ class BenchCommandTest {
         long inferLines = lines.stream().filter(l -> l.contains(" infer ")).count();
         assertEquals(6, trainLines, "3 cells x 2 layer counts x 1 H x 1 B\n" + r.transcript());
         assertEquals(6, inferLines, r.transcript());
-        assertTrue(lines.get(1).startsWith("[ 1/12] train RNN  L=1 H=   8 B= 2  step "), r.transcript());
+        assertTrue(lines.get(1).matches("\\[ 1/12] train RNN  L=1 H=   8 B= 2 \\d+T  step .*"), r.transcript());
         r.assertContainsAll(r.out(), "tok/s", "GFLOP/s", "% of peak", "us/token", "[12/12] infer GRU  L=2");
 
         JsonNode j = Cli.JSON.readTree(Files.readString(json));
@@ -82,6 +82,7 @@ class BenchCommandTest {
             assertTrue(t.get("step_s_min").asDouble() <= t.get("step_s_median").asDouble()
                     && t.get("step_s_median").asDouble() <= t.get("step_s_max").asDouble(), t.toString());
             assertEquals(5, t.get("reps").asInt(), "5 repeats when a step takes under 3 s");
+            assertEquals(meta.get("threads").asInt(), t.get("threads").asInt(), "one count: the kernels' own");
             CellType cell = CellType.valueOf(t.get("cell").asText());
             assertEquals(BenchModel.trainGflop(cell, t.get("layers").asInt(), 8, 2, 4),
                     t.get("gflop_per_step").asDouble(), 1e-15);
@@ -138,6 +139,48 @@ class BenchCommandTest {
     }
 
     @Test
+    void severalThreadCountsGiveARowPerCountAndTheSpeedup() throws IOException {
+        int before = KernelThreads.current();
+        String property = System.getProperty(KernelThreads.PROPERTY);
+        Path json = dir.resolve("t12.json");
+        Cli.Run r = bench("--cells", "rnn,lstm", "--threads", "1,2", "--json", json.toString());
+        assertEquals(Main.EXIT_OK, r.exit(), r.transcript());
+        assertEquals(before, KernelThreads.current(), "the thread count is restored after the run");
+        assertEquals(property, System.getProperty(KernelThreads.PROPERTY), "and so is " + KernelThreads.PROPERTY);
+        List<String> lines = r.out().lines().toList();
+        r.assertContainsAll(lines.get(0), "1,2 thread(s), repeats interleaved", "per thread");
+        r.assertContainsAll(r.out(), "[1/4] train RNN  L=1 H=   8 B= 2 1T  step ",
+                "[1/4] train RNN  L=1 H=   8 B= 2 2T  step ", "[1/4] train RNN  L=1 H=   8 B= 2 speedup 2T/1T ",
+                "(tokens/s ratio)",
+                "[4/4] infer LSTM L=1 H=   8 B=1 1T ", "[4/4] infer LSTM L=1 H=   8 B=1 2T ",
+                "[4/4] infer LSTM L=1 H=   8 B=1 speedup 2T/1T ", "(latency ratio)");
+        assertEquals(4, lines.stream().filter(l -> l.contains(" speedup ")).count(), r.transcript());
+
+        JsonNode j = Cli.JSON.readTree(Files.readString(json));
+        JsonNode threads = j.get("meta").get("threads");
+        assertTrue(threads.isArray() && threads.size() == 2 && threads.get(0).asInt() == 1
+                && threads.get(1).asInt() == 2, "meta.threads lists the counts: " + threads);
+        double peak = j.get("meta").get("peak_gflops_per_thread").asDouble();
+        for (String section : new String[] {"train", "infer"}) {
+            JsonNode rows = j.get(section);
+            assertEquals(4, rows.size(), "2 cells x 2 counts in " + section);
+            for (int i = 0; i < rows.size(); i++) {
+                JsonNode row = rows.get(i);
+                assertEquals(i % 2 + 1, row.get("threads").asInt(), "each point at 1 then 2 threads: " + row);
+                assertEquals(i < 2 ? "RNN" : "LSTM", row.get("cell").asText());
+                assertEquals(5, row.get("reps").asInt());
+                if (section.equals("train")) {
+                    assertPositive(row, "tok_s_median", "percent_of_peak");
+                    assertEquals(100 * row.get("gflops_median").asDouble() / (peak * row.get("threads").asInt()),
+                            row.get("percent_of_peak").asDouble(), 1e-9, "the row's own count times the peak");
+                } else {
+                    assertPositive(row, "step_us_median");
+                }
+            }
+        }
+    }
+
+    @Test
     void memoryReportsHeapAndTheAnalyticActivations() throws IOException {
         Path json = dir.resolve("m.json");
         Cli.Run r = bench("--cells", "lstm,gru", "--no-train", "--no-infer", "--memory", "--memory-seq-len", "50",
@@ -182,6 +225,10 @@ class BenchCommandTest {
         bench("--layers", "x").assertUsageError("bench", "--layers", "'x'");
         bench("--seq-len", "0").assertUsageError("bench", "--seq-len must be a positive integer, got 0");
         bench("--threads", "0").assertUsageError("bench", "--threads must be at least 1, got 0");
+        bench("--threads", "0,2").assertUsageError("bench", "--threads must be at least 1, got 0");
+        bench("--threads", "1,,2").assertUsageError("bench", "--threads", "'1,,2'");
+        bench("--threads", "x").assertUsageError("bench", "--threads", "'x'");
+        bench("--threads", "2,1,2").assertUsageError("bench", "--threads lists 2 twice");
         bench("--peak-gflops", "0").assertUsageError("bench", "--peak-gflops must be positive");
         bench("--jit-warmup", "-1").assertUsageError("bench", "--jit-warmup");
         bench("--quick", "--subset").assertUsageError("bench", "--quick", "--subset", "mutually exclusive");
@@ -195,7 +242,8 @@ class BenchCommandTest {
         Cli.Run r = Cli.run("bench", "--help");
         assertEquals(Main.EXIT_OK, r.exit(), r.transcript());
         r.assertContainsAll(r.out(), "Usage: rnn4j bench", "--cells", "--hidden", "--batch", "--layers", "--seq-len",
-                "--threads", "--quick", "--subset", "--json", "--memory", "--peak-gflops", "(default: measured at");
+                "--threads", "--quick", "--subset", "--json", "--memory", "--peak-gflops", "(default: measured at",
+                "N[,N...]", "interleaved");
         assertFalse(r.out().contains("--repeat-seconds"), "test-only options stay hidden");
         Cli.run("--help").assertContainsAll(Cli.run("--help").out(), "bench");
     }
