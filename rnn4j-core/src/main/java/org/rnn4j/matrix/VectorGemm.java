@@ -84,6 +84,13 @@ public final class VectorGemm implements Gemm {
     private static final int PACKED = 0;
     private static final int DOT = 1;
     private static final int ROWS = 2;
+    /**
+     * Blocks of b at most this wide (4 strips) read a's rows in place rather than packing them: packing an
+     * 8-row tile cost as much as a good part of its products there. Same run, one thread, in place against
+     * packed: 1.10-1.19x at N = 65-128 (K = 65-512), and 1.09-1.24x for the packed products of a recurrent
+     * step at B = 16-64, N = 65-128; 0.96-0.97x at N ≥ 512, where the packing is shared by many strips.
+     */
+    static final int ROWS_IN_PLACE_MAX_COLS = 4 * NR;
     /** Strips of a packed operand read together by the 1-row kernel of {@link #mulPacked}. */
     private static final int GROUP = 4;
     /** B rows per dot-product column group (4 tiles of 4×4, or one 1×16). */
@@ -300,11 +307,14 @@ public final class VectorGemm implements Gemm {
         int iThin = i0 + rows / MR * MR + (rows % MR >= 4 ? 4 : 0); // rows past this take the 1-row kernel
         float[] ap = s.packedA(ScalarGemm.ceilDiv(rows, MR) * MR * KC);
         float[] tile = s.tile;
+        boolean rowsInPlace = j1 - j0 <= ROWS_IN_PLACE_MAX_COLS; // 8-row tiles of a read in place, unpacked
         for (int pc = 0; pc < k; pc += KC) {
             int kc = Math.min(KC, k - pc);
             boolean acc = add || pc > 0;
             for (int ic = i0, q = 0; ic < i1; ic += MR, q++) {
-                packA(false, a, aOff, m, k, ic, Math.min(MR, i1 - ic), pc, kc, ap, q * MR * kc);
+                if (!rowsInPlace || i1 - ic < MR) {
+                    packA(false, a, aOff, m, k, ic, Math.min(MR, i1 - ic), pc, kc, ap, q * MR * kc);
+                }
             }
             int blockAt = pc * nPad;
             int stripSize = kc * NR;
@@ -315,7 +325,9 @@ public final class VectorGemm implements Gemm {
                     int bo = blockAt + jr / NR * stripSize;
                     for (int ic = i0, ao = 0; ic < iThin; ic += MR, ao += MR * kc) {
                         int mr = Math.min(MR, iThin - ic);
-                        if (mr == MR) {
+                        if (mr == MR && rowsInPlace) {
+                            kernel8Rows(kc, a, aOff + ic * k + pc, k, bp, bo, NR, tile);
+                        } else if (mr == MR) {
                             kernel8(kc, ap, ao, bp, bo, NR, tile);
                         } else {
                             kernel4(kc, ap, ao, 0, bp, bo, NR, tile);
@@ -474,9 +486,13 @@ public final class VectorGemm implements Gemm {
                 } else if (fullStrips * NR < nc) { // only the ragged last strip, zero-padded
                     packB(false, b, bOff, n, k, jc + fullStrips * NR, nc - fullStrips * NR, pc, kc, bp, 0);
                 }
+                boolean direct = !transA && nc <= ROWS_IN_PLACE_MAX_COLS;
                 for (int ic = i0; ic < i1; ic += MR) {
                     int mr = Math.min(MR, i1 - ic);
-                    packA(transA, a, aOff, m, k, ic, mr, pc, kc, ap, 0);
+                    boolean rowsInPlace = direct && mr == MR; // 8 rows of a read where they are: no packing
+                    if (!rowsInPlace) {
+                        packA(transA, a, aOff, m, k, ic, mr, pc, kc, ap, 0);
+                    }
                     for (int strip = 0, jr = 0; jr < nc; strip++, jr += NR) {
                         int nr = Math.min(NR, nc - jr);
                         float[] bs;
@@ -495,7 +511,12 @@ public final class VectorGemm implements Gemm {
                             bo = 0;
                             bStride = NR;
                         }
-                        strip(mr, nr, kc, ap, bs, bo, bStride, c, cOff + ic * n + jc + jr, n, acc, s.tile);
+                        if (rowsInPlace) {
+                            kernel8Rows(kc, a, aOff + ic * k + pc, k, bs, bo, bStride, s.tile);
+                            store(s.tile, 0, MR, nr, c, cOff + ic * n + jc + jr, n, acc);
+                        } else {
+                            strip(mr, nr, kc, ap, bs, bo, bStride, c, cOff + ic * n + jc + jr, n, acc, s.tile);
+                        }
                     }
                 }
             }
@@ -595,6 +616,82 @@ public final class VectorGemm implements Gemm {
         }
         c00.intoArray(tile, 0);
         c01.intoArray(tile, 0 + L);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + L);
+        c60.intoArray(tile, 6 * NR);
+        c61.intoArray(tile, 6 * NR + L);
+        c70.intoArray(tile, 7 * NR);
+        c71.intoArray(tile, 7 * NR + L);
+    }
+
+    /**
+     * As {@link #kernel8}, with the 8 rows of a read in place: row r of the tile from a[ao + r·lda + p]
+     * (a row-major a, not packed). Same products in the same order, so the same bits.
+     */
+    private static void kernel8Rows(int kc, float[] a, int ao, int lda, float[] bs, int bo, int bStride,
+            float[] tile) {
+        int a0 = ao;
+        int a1 = a0 + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
+        int a4 = a3 + lda;
+        int a5 = a4 + lda;
+        int a6 = a5 + lda;
+        int a7 = a6 + lda;
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = c00;
+        FloatVector c10 = c00;
+        FloatVector c11 = c00;
+        FloatVector c20 = c00;
+        FloatVector c21 = c00;
+        FloatVector c30 = c00;
+        FloatVector c31 = c00;
+        FloatVector c40 = c00;
+        FloatVector c41 = c00;
+        FloatVector c50 = c00;
+        FloatVector c51 = c00;
+        FloatVector c60 = c00;
+        FloatVector c61 = c00;
+        FloatVector c70 = c00;
+        FloatVector c71 = c00;
+        for (int p = 0, bi = bo; p < kc; p++, bi += bStride) {
+            FloatVector b0 = FloatVector.fromArray(S, bs, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bs, bi + L);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[a1 + p]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[a2 + p]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[a3 + p]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a[a4 + p]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a[a5 + p]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(S, a[a6 + p]);
+            c60 = x.fma(b0, c60);
+            c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(S, a[a7 + p]);
+            c70 = x.fma(b0, c70);
+            c71 = x.fma(b1, c71);
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
         c10.intoArray(tile, NR);
         c11.intoArray(tile, NR + L);
         c20.intoArray(tile, 2 * NR);
