@@ -15,6 +15,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.rnn4j.matrix.Kernels;
 import org.rnn4j.matrix.Matrix;
+import org.rnn4j.matrix.PackedMatrix;
 import org.rnn4j.matrix.Rng;
 
 /**
@@ -24,6 +25,8 @@ import org.rnn4j.matrix.Rng;
  *   mul        a (B × H)    · b (H × G·H)
  *   mulTransA  a (H × B)ᵀ   · b (H × G·H)
  *   mulTransB  a (B × H)    · b (G·H × H)ᵀ    (the forward step: h_{t-1} · W_hhᵀ, W_hh stored (G·H, H))
+ *   mulPacked  a (B × H)    · b (G·H × H)ᵀ    the same product with bᵀ packed once at set-up
+ *                                            ({@link Kernels#packTransB}), as the layers and generators do
  * </pre>
  * The score is the time of one product; GFLOP/s = 2·B·H·G·H / time. The kernel thread count is the
  * {@code rnn4j.threads} system property ({@code -jvmArgsAppend -Drnn4j.threads=1}); the backend is
@@ -36,7 +39,7 @@ import org.rnn4j.matrix.Rng;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
 public class GemmBenchmark {
-    @Param({"mul", "mulTransA", "mulTransB"})
+    @Param({"mul", "mulTransA", "mulTransB", "mulPacked"})
     public String op;
 
     @Param({"1", "32", "64"})
@@ -52,16 +55,19 @@ public class GemmBenchmark {
     private Matrix a;
     private Matrix b;
     private Matrix out;
+    private PackedMatrix packed;
 
     @Setup(Level.Trial)
     public void setUp() {
         Rng rng = new Rng(42);
         int gh = gates * hidden;
         a = op.equals("mulTransA") ? new Matrix(hidden, batch) : new Matrix(batch, hidden);
-        b = op.equals("mulTransB") ? new Matrix(gh, hidden) : new Matrix(hidden, gh);
+        boolean wHh = op.equals("mulTransB") || op.equals("mulPacked"); // b stored as W_hh, (G·H, H)
+        b = wHh ? new Matrix(gh, hidden) : new Matrix(hidden, gh);
         out = new Matrix(batch, gh);
         rng.fillUniform(a, -1f, 1f);
         rng.fillUniform(b, -1f, 1f);
+        packed = op.equals("mulPacked") ? Kernels.packTransB(b) : null;
     }
 
     @Benchmark
@@ -70,6 +76,7 @@ public class GemmBenchmark {
             case "mul" -> Kernels.mul(a, b, out);
             case "mulTransA" -> Kernels.mulTransA(a, b, out);
             case "mulTransB" -> Kernels.mulTransB(a, b, out);
+            case "mulPacked" -> Kernels.mulPacked(a, packed, out);
             default -> throw new IllegalArgumentException("unknown op " + op);
         }
         return out;
