@@ -189,8 +189,12 @@ def render(json_dir, threads, command, started=None, torch_env=None, loads=None)
     lines = ["# rnn4j against PyTorch on the CPU", ""]
     lines.append("Run %s with `%s`." % (started or rmeta.get("date", "?"), command))
     lines.append("")
-    lines.append("- rnn4j %s, kernels %s, Java %s (%s); a JIT warm-up of %s s before each grid point." % (
-        rmeta.get("rnn4j"), rmeta.get("backend"), rmeta.get("java"), rmeta.get("vm"), rmeta.get("jit_warmup_s")))
+    extra = rmeta.get("jit_warmup_until_idle_max_extra_s")
+    warmup = ("a JIT warm-up of %s s before each grid point" % rmeta.get("jit_warmup_s") if not extra else
+              "a JIT warm-up of at least %s s before each grid point, then on until the JIT compiled nothing for "
+              "0.25 s (at most %g s more)" % (rmeta.get("jit_warmup_s"), extra))
+    lines.append("- rnn4j %s, kernels %s, Java %s (%s); %s." % (
+        rmeta.get("rnn4j"), rmeta.get("backend"), rmeta.get("java"), rmeta.get("vm"), warmup))
     lines.append("- torch %s, %s, Python %s%s." % (tmeta.get("torch"), tmeta.get("openblas"), tmeta.get("python"),
                                                   "; environment " + ", ".join("%s=%s" % kv for kv in torch_env.items())
                                                   if torch_env else ""))

@@ -196,7 +196,9 @@ final class BenchCommand implements Callable<Integer> {
                 .put("vm", System.getProperty("java.vm.name")).put("os_arch", System.getProperty("os.arch"))
                 .put("available_processors", Runtime.getRuntime().availableProcessors())
                 .put("peak_gflops_per_thread", peakGflops).put("peak_source", peakSource)
-                .put("jit_warmup_s", jitWarmup).put("seq", seqLen)
+                .put("jit_warmup_s", jitWarmup)
+                .put("jit_warmup_until_idle_max_extra_s", jitWarmup > 0 ? BenchTiming.MAX_EXTRA_WARMUP_SECONDS : 0)
+                .put("seq", seqLen)
                 .put("vocab", BenchModel.VOCAB)
                 .put("date", OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString());
         int n = counts.get(0);
