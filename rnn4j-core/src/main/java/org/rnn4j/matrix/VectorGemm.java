@@ -383,10 +383,10 @@ public final class VectorGemm implements Gemm {
     }
 
     /**
-     * tile[t·NR + j] = Σ_p ap[ao + p·MR] · bp[bo + dt + p·NR + j] for the 4 strips at dt = 0, d1, d2, d3
-     * (fma in order of p, as in {@link #kernel8}).
+     * tile[t·NR + j] = Σ_p ap[ao + p·aStride] · bp[bo + dt + p·NR + j] for the 4 strips at dt = 0, d1, d2, d3
+     * (fma in order of p, as in {@link #kernel8}); aStride is MR for a packed row of a, 1 for a row in place.
      */
-    private static void kernel1Wide(int kc, float[] ap, int ao, int as, float[] bp, int bo, int d1, int d2, int d3,
+    private static void kernel1Wide(int kc, float[] ap, int ao, int aStride, float[] bp, int bo, int d1, int d2, int d3,
             float[] tile) {
         int b1 = bo + d1;
         int b2 = bo + d2;
@@ -400,7 +400,7 @@ public final class VectorGemm implements Gemm {
         FloatVector c30 = c00;
         FloatVector c31 = c00;
         for (int p = 0; p < kc; p++) {
-            FloatVector x = FloatVector.broadcast(S, ap[ao + p * as]);
+            FloatVector x = FloatVector.broadcast(S, ap[ao + p * aStride]);
             int o = p * NR;
             c00 = x.fma(FloatVector.fromArray(S, bp, bo + o), c00);
             c01 = x.fma(FloatVector.fromArray(S, bp, bo + o + L), c01);
