@@ -67,6 +67,47 @@ class SamplerTest {
         }
     }
 
+    /**
+     * The whole-vocabulary draw (the softmax on the vector kernels) over more tokens than a vector holds, at
+     * a temperature: frequencies follow softmax(z / T), −∞ logits are never drawn, and an all −∞ row still
+     * gives a token.
+     */
+    @Test
+    void wholeVocabularyDrawsFollowTheTemperedSoftmax() {
+        int v = 40;
+        float t = 0.5f;
+        Matrix z = new Matrix(1, v);
+        Rng init = new Rng(9);
+        for (int c = 0; c < v; c++) {
+            z.data[c] = c % 7 == 3 ? Float.NEGATIVE_INFINITY : init.uniform(-1f, 1f);
+        }
+        z.data[18] = 1.5f; // one likely token
+        double[] expected = new double[v];
+        double sum = 0;
+        for (int c = 0; c < v; c++) {
+            expected[c] = Math.exp(z.data[c] / t);
+            sum += expected[c];
+        }
+        TokenPicker s = new TokenPicker(v, new SamplingOptions(t, 0), new Rng(6));
+        int[] counts = new int[v];
+        int n = 200_000;
+        for (int i = 0; i < n; i++) {
+            counts[s.pick(z)]++;
+        }
+        for (int c = 0; c < v; c++) {
+            double want = expected[c] / sum;
+            if (c % 7 == 3) {
+                assertEquals(0, counts[c], "token " + c + " has a −∞ logit");
+            } else {
+                assertEquals(want, counts[c] / (double) n, 4 * Math.sqrt(want * (1 - want) / n) + 1e-4, "token " + c);
+            }
+        }
+        Matrix none = new Matrix(1, v);
+        java.util.Arrays.fill(none.data, Float.NEGATIVE_INFINITY);
+        int picked = s.pick(none);
+        assertTrue(picked >= 0 && picked < v);
+    }
+
     @Test
     void badOptionsAreRejected() {
         assertThrows(IllegalArgumentException.class, () -> new SamplingOptions(-1f, 0));
