@@ -108,6 +108,43 @@ class SamplerTest {
         assertTrue(picked >= 0 && picked < v);
     }
 
+    /** Top-k over many logits draws exactly from the k largest, at their renormalised softmax frequencies. */
+    @Test
+    void topKDrawsOnlyTheKLargestAtTheirShare() {
+        int v = 500;
+        int k = 7;
+        Matrix z = new Matrix(1, v);
+        Rng init = new Rng(12);
+        for (int c = 0; c < v; c++) {
+            z.data[c] = init.uniform(-3f, 3f);
+        }
+        z.data[400] = z.data[401] = 2.999f; // a tie, near the top
+        Integer[] ids = new Integer[v];
+        for (int c = 0; c < v; c++) {
+            ids[c] = c;
+        }
+        java.util.Arrays.sort(ids, (a, b) -> z.data[a] != z.data[b] ? Float.compare(z.data[b], z.data[a]) : a - b);
+        double sum = 0;
+        for (int i = 0; i < k; i++) {
+            sum += Math.exp(z.data[ids[i]]);
+        }
+        TokenPicker s = new TokenPicker(v, new SamplingOptions(1f, k), new Rng(8));
+        int[] counts = new int[v];
+        int n = 100_000;
+        for (int i = 0; i < n; i++) {
+            counts[s.pick(z)]++;
+        }
+        int drawn = 0;
+        for (int i = 0; i < k; i++) {
+            double want = Math.exp(z.data[ids[i]]) / sum;
+            assertEquals(want, counts[ids[i]] / (double) n, 4 * Math.sqrt(want * (1 - want) / n), "rank " + i);
+            drawn += counts[ids[i]];
+        }
+        assertEquals(n, drawn, "only the " + k + " largest logits may be drawn");
+        TokenPicker top1 = new TokenPicker(v, new SamplingOptions(1f, 1), new Rng(8));
+        assertEquals((int) ids[0], top1.pick(z));
+    }
+
     @Test
     void badOptionsAreRejected() {
         assertThrows(IllegalArgumentException.class, () -> new SamplingOptions(-1f, 0));
