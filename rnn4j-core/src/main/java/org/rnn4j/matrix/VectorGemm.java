@@ -326,7 +326,8 @@ public final class VectorGemm implements Gemm {
                     for (int ic = i0, ao = 0; ic < iThin; ic += MR, ao += MR * kc) {
                         int mr = Math.min(MR, iThin - ic);
                         if (mr == MR && rowsInPlace) {
-                            kernel8Rows(kc, a, aOff + ic * k + pc, k, bp, bo, NR, tile);
+                            kernel8Rows(kc, a, aOff + ic * k + pc, k, 2 * k, 3 * k, 4 * k, 5 * k, 6 * k, 7 * k,
+                                    bp, bo, NR, tile);
                         } else if (mr == MR) {
                             kernel8(kc, ap, ao, bp, bo, NR, tile);
                         } else {
@@ -512,7 +513,8 @@ public final class VectorGemm implements Gemm {
                             bStride = NR;
                         }
                         if (rowsInPlace) {
-                            kernel8Rows(kc, a, aOff + ic * k + pc, k, bs, bo, bStride, s.tile);
+                            kernel8Rows(kc, a, aOff + ic * k + pc, k, 2 * k, 3 * k, 4 * k, 5 * k, 6 * k, 7 * k,
+                                    bs, bo, bStride, s.tile);
                             store(s.tile, 0, MR, nr, c, cOff + ic * n + jc + jr, n, acc);
                         } else {
                             strip(mr, nr, kc, ap, bs, bo, bStride, c, cOff + ic * n + jc + jr, n, acc, s.tile);
@@ -632,82 +634,6 @@ public final class VectorGemm implements Gemm {
         c71.intoArray(tile, 7 * NR + L);
     }
 
-    /**
-     * As {@link #kernel8}, with the 8 rows of a read in place: row r of the tile from a[ao + r·lda + p]
-     * (a row-major a, not packed). Same products in the same order, so the same bits.
-     */
-    private static void kernel8Rows(int kc, float[] a, int ao, int lda, float[] bs, int bo, int bStride,
-            float[] tile) {
-        int a0 = ao;
-        int a1 = a0 + lda;
-        int a2 = a1 + lda;
-        int a3 = a2 + lda;
-        int a4 = a3 + lda;
-        int a5 = a4 + lda;
-        int a6 = a5 + lda;
-        int a7 = a6 + lda;
-        FloatVector c00 = FloatVector.zero(S);
-        FloatVector c01 = c00;
-        FloatVector c10 = c00;
-        FloatVector c11 = c00;
-        FloatVector c20 = c00;
-        FloatVector c21 = c00;
-        FloatVector c30 = c00;
-        FloatVector c31 = c00;
-        FloatVector c40 = c00;
-        FloatVector c41 = c00;
-        FloatVector c50 = c00;
-        FloatVector c51 = c00;
-        FloatVector c60 = c00;
-        FloatVector c61 = c00;
-        FloatVector c70 = c00;
-        FloatVector c71 = c00;
-        for (int p = 0, bi = bo; p < kc; p++, bi += bStride) {
-            FloatVector b0 = FloatVector.fromArray(S, bs, bi);
-            FloatVector b1 = FloatVector.fromArray(S, bs, bi + L);
-            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, a[a1 + p]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, a[a2 + p]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, a[a3 + p]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(S, a[a4 + p]);
-            c40 = x.fma(b0, c40);
-            c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(S, a[a5 + p]);
-            c50 = x.fma(b0, c50);
-            c51 = x.fma(b1, c51);
-            x = FloatVector.broadcast(S, a[a6 + p]);
-            c60 = x.fma(b0, c60);
-            c61 = x.fma(b1, c61);
-            x = FloatVector.broadcast(S, a[a7 + p]);
-            c70 = x.fma(b0, c70);
-            c71 = x.fma(b1, c71);
-        }
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, L);
-        c10.intoArray(tile, NR);
-        c11.intoArray(tile, NR + L);
-        c20.intoArray(tile, 2 * NR);
-        c21.intoArray(tile, 2 * NR + L);
-        c30.intoArray(tile, 3 * NR);
-        c31.intoArray(tile, 3 * NR + L);
-        c40.intoArray(tile, 4 * NR);
-        c41.intoArray(tile, 4 * NR + L);
-        c50.intoArray(tile, 5 * NR);
-        c51.intoArray(tile, 5 * NR + L);
-        c60.intoArray(tile, 6 * NR);
-        c61.intoArray(tile, 6 * NR + L);
-        c70.intoArray(tile, 7 * NR);
-        c71.intoArray(tile, 7 * NR + L);
-    }
-
     /** As {@link #kernel8} for packed rows r0 .. r0+3. */
     private static void kernel4(int kc, float[] ap, int ao, int r0, float[] bs, int bo, int bStride, float[] tile) {
         FloatVector c00 = FloatVector.zero(S);
@@ -777,8 +703,8 @@ public final class VectorGemm implements Gemm {
 
     /**
      * Packs op(b)[pc .. pc+kc, jc .. jc+nc) into strips of NR columns, strip s at bp[s·kc·NR], element
-     * (p, j) at p·NR + j, all from bp[bpOff]; the last strip is zero-padded to NR columns. b is stored k×n, or n×k when
-     * transB (then n is not needed).
+     * (p, j) at p·NR + j, all from bp[bpOff]; the last strip is zero-padded to NR columns. b is stored k×n, or
+     * n×k when transB (then n is not needed).
      */
     private static void packB(boolean transB, float[] b, int bOff, int n, int k, int jc, int nc, int pc, int kc,
             float[] bp, int bpOff) {
@@ -834,7 +760,7 @@ public final class VectorGemm implements Gemm {
                 for (int strip = 0, i = i0; i < i1; strip++, i += NR) {
                     kernel8Rows(kc, b, x0, Math.min(1, rows - 1) * k, Math.min(2, rows - 1) * k,
                             Math.min(3, rows - 1) * k, Math.min(4, rows - 1) * k, Math.min(5, rows - 1) * k,
-                            Math.min(6, rows - 1) * k, Math.min(7, rows - 1) * k, at, strip * kc * NR, tile);
+                            Math.min(6, rows - 1) * k, Math.min(7, rows - 1) * k, at, strip * kc * NR, NR, tile);
                     int lanes = Math.min(NR, i1 - i);
                     for (int l = 0; l < lanes; l++) {
                         int ci = cOff + (i + l) * n + j;
@@ -849,11 +775,11 @@ public final class VectorGemm implements Gemm {
     }
 
     /**
-     * tile[r·NR + j] = Σ_p x[x0 + dr + p] · y[yo + p·NR + j] for the 8 rows at offsets dr = 0, d1 .. d7
-     * (fma in order of p).
+     * tile[r·NR + j] = Σ_p x[x0 + dr + p] · y[yo + p·yStride + j] for the 8 rows of x at offsets dr = 0, d1 ..
+     * d7, read in place (fma in order of p, as {@link #kernel8}, so the same bits as with packed rows).
      */
     private static void kernel8Rows(int kc, float[] x, int x0, int d1, int d2, int d3, int d4, int d5, int d6, int d7,
-            float[] y, int yo, float[] tile) {
+            float[] y, int yo, int yStride, float[] tile) {
         int x1 = x0 + d1;
         int x2 = x0 + d2;
         int x3 = x0 + d3;
@@ -877,8 +803,7 @@ public final class VectorGemm implements Gemm {
         FloatVector c61 = c00;
         FloatVector c70 = c00;
         FloatVector c71 = c00;
-        for (int p = 0; p < kc; p++) {
-            int yi = yo + p * NR;
+        for (int p = 0, yi = yo; p < kc; p++, yi += yStride) {
             FloatVector b0 = FloatVector.fromArray(S, y, yi);
             FloatVector b1 = FloatVector.fromArray(S, y, yi + L);
             FloatVector v = FloatVector.broadcast(S, x[x0 + p]);
