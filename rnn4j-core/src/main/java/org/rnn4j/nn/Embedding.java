@@ -62,8 +62,10 @@ public final class Embedding {
 
     /**
      * weight.grad[token_r] += dOut[r] for every row r of the last forward, in order of r, on the
-     * element-wise kernels. It stays on one thread: split by columns across two, it ran 1.6-1.8x slower
-     * than on one (2048 x 128 to 4096 x 512, same run).
+     * element-wise kernels. It stays on one thread: split by columns across two, it measured 1.6-1.8x slower
+     * than on one (2048 x 128 to 4096 x 512, with another build running), probably for the reason found
+     * later in {@link org.rnn4j.matrix.Kernels#sumRowsAdd}: the parts' columns meet inside a cache line of
+     * every row they write.
      */
     public void backward(Matrix dOut) {
         if (tokens == null) {

@@ -104,12 +104,12 @@ public final class TokenPicker {
                 return c;
             }
         }
-        for (int c = v - 1; c > 0; c--) { // u left over by rounding: the last token that can be drawn
+        for (int c = v - 1; c >= 0; c--) { // u left over by rounding: the last token that can be drawn
             if (p[c] > 0f) {
                 return c;
             }
         }
-        return v - 1;
+        return v - 1; // no token can be drawn (every logit −∞, or NaN)
     }
 
     /**
