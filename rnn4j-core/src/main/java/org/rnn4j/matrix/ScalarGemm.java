@@ -70,7 +70,7 @@ public final class ScalarGemm implements Gemm {
 
     @Override
     public int parallelism() {
-        return WORKERS.threads();
+        return WORKERS.available();
     }
 
     @Override
@@ -352,6 +352,17 @@ public final class ScalarGemm implements Gemm {
             return threads;
         }
 
+        /**
+         * The threads that work started on the calling thread can use: {@link #threads()}, or 1 inside a part
+         * of a job under way, where a nested split would run its parts one after the other on this thread
+         * anyway, only in smaller pieces.
+         */
+        int available() {
+            Thread t = Thread.currentThread();
+            boolean inPart = busy.isHeldByCurrentThread() || (t instanceof Worker w && w.pool() == this);
+            return inPart ? 1 : threads;
+        }
+
         void setThreads(int t) {
             if (t < 1) {
                 throw new IllegalArgumentException("the number of threads must be at least 1, got " + t);
@@ -364,7 +375,7 @@ public final class ScalarGemm implements Gemm {
             if (fmas < minFmas) {
                 return 1;
             }
-            return Math.max(1, Math.min(threads, units));
+            return Math.max(1, Math.min(available(), units));
         }
 
         /** The first unit of part {@code part} of {@code parts} over {@code units} (part = parts gives units). */
@@ -480,6 +491,10 @@ public final class ScalarGemm implements Gemm {
             Worker(String threadName) {
                 super(threadName);
                 setDaemon(true);
+            }
+
+            Workers pool() {
+                return Workers.this;
             }
 
             @Override

@@ -183,7 +183,7 @@ public final class VectorGemm implements Gemm {
 
     @Override
     public int parallelism() {
-        return WORKERS.threads();
+        return WORKERS.available();
     }
 
     @Override

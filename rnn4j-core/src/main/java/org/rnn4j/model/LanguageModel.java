@@ -35,6 +35,7 @@ public final class LanguageModel {
     private Matrix stepInput; // (B, D) for step()
     private Matrix stepLogits; // (B, V) for step()
     private Rng dropoutRng = new Rng(0).split("dropout");
+    private DataParallel parallel; // made at the first training pass split across threads
 
     public LanguageModel(ModelConfig config) {
         this.config = config;
@@ -121,6 +122,9 @@ public final class LanguageModel {
      */
     public SoftmaxCrossEntropy.Result forward(int[] tokens, int[] targets, int steps, int batch,
                                               RecurrentState state) {
+        if (parallel != null) {
+            parallel.ranSerially();
+        }
         run(tokens, targets, steps, batch, state, null);
         return targets == null ? null : SoftmaxCrossEntropy.forward(logits, targets, null);
     }
@@ -149,7 +153,28 @@ public final class LanguageModel {
         if (targets == null) {
             throw new IllegalArgumentException("training needs targets");
         }
-        run(tokens, targets, steps, batch, state, dropoutRng);
+        int parts = DataParallel.parts(config, steps, batch);
+        if (parts > 1) { // sequences split across the kernel threads, each part through the whole pass
+            checkTokens(tokens, targets, checkBatch(tokens, targets, steps, batch));
+            if (state.batch() != batch || state.numLayers() != rnn.numLayers()) {
+                throw new IllegalArgumentException("state of " + state.numLayers() + " layers and batch " + state.batch()
+                        + " given for " + rnn.numLayers() + " layers and batch " + batch);
+            }
+            if (parallel == null) {
+                parallel = new DataParallel(this);
+            }
+            return parallel.forwardBackward(tokens, targets, steps, batch, state, scale, dropoutRng, parts);
+        }
+        if (parallel != null) {
+            parallel.ranSerially();
+        }
+        return forwardBackwardOnOneThread(tokens, targets, steps, batch, state, scale, dropoutRng);
+    }
+
+    /** {@link #forwardBackward} without the data-parallel split (its products may still use every kernel thread). */
+    SoftmaxCrossEntropy.Result forwardBackwardOnOneThread(int[] tokens, int[] targets, int steps, int batch,
+                                                          RecurrentState state, float scale, Rng dropout) {
+        run(tokens, targets, steps, batch, state, dropout);
         // The logits buffer becomes the gradient buffer: dz = p − onehot(y), then times scale.
         SoftmaxCrossEntropy.Result r = SoftmaxCrossEntropy.forward(logits, targets, logits);
         if (scale != 1f) {
@@ -163,6 +188,39 @@ public final class LanguageModel {
             embedding.backward(dX);
         }
         return r;
+    }
+
+    /**
+     * Writes into {@code out} the state after step {@code t} of the last training or inference pass, as
+     * {@link RecurrentStack#copyStateAfter} does for a pass that was not split across threads (truncated
+     * BPTT starts its next overlapping window there).
+     */
+    public void copyStateAfter(int t, RecurrentState out) {
+        if (parallel != null && parallel.lastRunSplit()) {
+            parallel.copyStateAfter(t, out);
+        } else {
+            rnn.copyStateAfter(t, out);
+        }
+    }
+
+    /** The data-parallel split of training passes, once a pass was split; for tests. */
+    DataParallel dataParallel() {
+        return parallel;
+    }
+
+    /** Token ids in [0, V) and targets below V (negative: not scored), checked before a pass is split. */
+    private void checkTokens(int[] tokens, int[] targets, int n) {
+        int v = config.vocabSize();
+        for (int i = 0; i < n; i++) {
+            if (tokens[i] < 0 || tokens[i] >= v) {
+                throw new IllegalArgumentException("token id " + tokens[i] + " at position " + i
+                        + " is outside the vocabulary of " + v + " tokens");
+            }
+            if (targets[i] >= v) {
+                throw new IllegalArgumentException("target " + targets[i] + " at position " + i
+                        + " is outside the vocabulary of " + v + " tokens");
+            }
+        }
     }
 
     /** The logits (T·B × V) of the last {@link #forward}; overwritten by the gradient in forwardBackward. */

@@ -169,7 +169,7 @@ public final class Trainer {
                 // The next combined window starts keep = min(k2 − k1, len) steps before the end of this one.
                 int keep = Math.min(k2 - k1, len);
                 if (keep < len) {
-                    model.rnn().copyStateAfter(len - keep - 1, state);
+                    model.copyStateAfter(len - keep - 1, state);
                 } else {
                     model.rnn().reset(state); // still inside the first k2 − k1 steps of the epoch
                 }

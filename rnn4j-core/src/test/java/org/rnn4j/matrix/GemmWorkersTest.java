@@ -1,5 +1,7 @@
 package org.rnn4j.matrix;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.ref.WeakReference;
@@ -27,6 +29,28 @@ class GemmWorkersTest {
         } finally {
             ScalarGemm.setThreads(savedThreads);
             ScalarGemm.setParallelThreshold(savedThreshold);
+        }
+    }
+
+    /**
+     * Inside a part of a job, on the calling thread and on a worker, a nested split could only run its parts
+     * one after the other in smaller pieces: the work there sees one thread, and outside it the full count.
+     */
+    @Test
+    void workInsideAPartSeesOneThread() {
+        int savedThreads = ScalarGemm.threads();
+        try {
+            ScalarGemm.setThreads(2);
+            ScalarGemm g = new ScalarGemm();
+            assertEquals(2, g.parallelism(), "outside a job");
+            int[] seen = new int[2];
+            for (int round = 0; round < 20; round++) { // the worker takes part 1 in some rounds, the caller in others
+                g.parallel(2, part -> seen[part] = g.parallelism());
+                assertArrayEquals(new int[] {1, 1}, seen, "inside both parts");
+            }
+            assertEquals(2, g.parallelism(), "after the job");
+        } finally {
+            ScalarGemm.setThreads(savedThreads);
         }
     }
 
