@@ -2,6 +2,7 @@ package org.rnn4j.matrix;
 
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntConsumer;
@@ -398,7 +399,7 @@ public final class ScalarGemm implements Gemm {
                 for (Worker w : workers) {
                     LockSupport.unpark(w);
                 }
-                j.work();
+                j.work(0);
                 j.await();
             } finally {
                 job = null;
@@ -419,19 +420,25 @@ public final class ScalarGemm implements Gemm {
                 LockSupport.unpark(workers[i]);
             }
             for (int i = workers.length; i < target; i++) {
-                next[i] = new Worker(name + "-" + (++started));
+                next[i] = new Worker(name + "-" + (++started), i + 1);
                 next[i].start();
             }
             workers = next;
         }
 
-        /** One product being shared out: parts are claimed in order by whoever is free. */
-        private static final class Job {
+        /**
+         * One product being shared out. Part 0 goes to the calling thread and part i to worker i (its home
+         * part), so that a part whose data stays in a core's cache from one job to the next (a block of a
+         * weight matrix, a replica's activations) finds it there: parts claimed by whoever came first moved
+         * between the cores at random. A thread then takes any part still unclaimed, so a late thread's
+         * home part is not left waiting.
+         */
+        static final class Job {
             final IntConsumer task;
             final int parts;
             final Thread owner;
             final long id;
-            final AtomicInteger next = new AtomicInteger();
+            final AtomicIntegerArray claimed;
             final AtomicInteger remaining;
             volatile Throwable failure;
 
@@ -440,21 +447,32 @@ public final class ScalarGemm implements Gemm {
                 this.parts = parts;
                 this.owner = owner;
                 this.id = id;
+                this.claimed = new AtomicIntegerArray(parts);
                 this.remaining = new AtomicInteger(parts);
             }
 
-            void work() {
-                for (int p = next.getAndIncrement(); p < parts; p = next.getAndIncrement()) {
-                    try {
-                        task.accept(p);
-                    } catch (Throwable e) {
-                        if (failure == null) {
-                            failure = e;
-                        }
-                    } finally {
-                        if (remaining.decrementAndGet() == 0) {
-                            LockSupport.unpark(owner);
-                        }
+            /** Runs part {@code home} if no one has taken it, then every part still unclaimed. */
+            void work(int home) {
+                if (home < parts && claimed.compareAndSet(home, 0, 1)) {
+                    runPart(home);
+                }
+                for (int p = 0; p < parts; p++) {
+                    if (claimed.get(p) == 0 && claimed.compareAndSet(p, 0, 1)) {
+                        runPart(p);
+                    }
+                }
+            }
+
+            private void runPart(int p) {
+                try {
+                    task.accept(p);
+                } catch (Throwable e) {
+                    if (failure == null) {
+                        failure = e;
+                    }
+                } finally {
+                    if (remaining.decrementAndGet() == 0) {
+                        LockSupport.unpark(owner);
                     }
                 }
             }
@@ -487,9 +505,11 @@ public final class ScalarGemm implements Gemm {
 
         private final class Worker extends Thread {
             volatile boolean retired;
+            private final int home; // the part this worker takes first
 
-            Worker(String threadName) {
+            Worker(String threadName, int home) {
                 super(threadName);
+                this.home = home;
                 setDaemon(true);
             }
 
@@ -506,7 +526,7 @@ public final class ScalarGemm implements Gemm {
                     Job j = job;
                     if (j != null && j.id != done) {
                         done = j.id;
-                        j.work();
+                        j.work(home);
                         continue;
                     }
                     j = null;

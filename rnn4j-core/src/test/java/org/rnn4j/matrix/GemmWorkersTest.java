@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -52,6 +54,22 @@ class GemmWorkersTest {
         } finally {
             ScalarGemm.setThreads(savedThreads);
         }
+    }
+
+    /**
+     * Part 0 goes to the calling thread and part i to worker i, so that what a part leaves in a core's cache
+     * (a block of weights, a replica's activations) is there at the next job; parts claimed by whoever came
+     * first moved between the cores at random (a probe with 0.2 ms parts saw part 0 on the worker in about
+     * half the rounds). A thread runs its home part first, then every part still unclaimed, in order.
+     */
+    @Test
+    void aThreadRunsItsHomePartFirstThenTheUnclaimedOnes() {
+        List<Integer> order = new ArrayList<>();
+        new ScalarGemm.Workers.Job(order::add, 4, Thread.currentThread(), 1).work(2);
+        assertEquals(List.of(2, 0, 1, 3), order);
+        order.clear();
+        new ScalarGemm.Workers.Job(order::add, 2, Thread.currentThread(), 2).work(3); // no home part: a spare worker
+        assertEquals(List.of(0, 1), order);
     }
 
     /** Many shared products over the same arrays, so that the worker takes part in some; returns a weak reference to one. */
