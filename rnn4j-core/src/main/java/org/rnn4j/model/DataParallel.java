@@ -1,11 +1,8 @@
 package org.rnn4j.model;
 
-import java.util.List;
-import org.rnn4j.matrix.ArrayKernels;
 import org.rnn4j.matrix.Kernels;
 import org.rnn4j.matrix.Matrix;
 import org.rnn4j.matrix.Rng;
-import org.rnn4j.nn.Parameter;
 import org.rnn4j.nn.SoftmaxCrossEntropy;
 
 /**
@@ -28,63 +25,35 @@ import org.rnn4j.nn.SoftmaxCrossEntropy;
  * model's dropout generator, so a run is reproducible for a given number of threads.
  */
 final class DataParallel {
-    /** Sequences per part below which a part's products get too thin to pay for the split. */
-    static final int MIN_ROWS = 8;
-    /** Multiply-adds of a pass (forward, about 1/3 of a step) below which it stays on one thread. */
-    private static volatile long minFmas = 1L << 22;
-
     private final LanguageModel model;
-    private LanguageModel[] replicas = new LanguageModel[0]; // part p ≥ 1 is replicas[p − 1]
+    private final Replicas<LanguageModel> replicas;
     private Part[] parts = new Part[0];
     private int batch;
     private boolean lastRun; // the model's last training pass ran here
 
     DataParallel(LanguageModel model) {
         this.model = model;
+        this.replicas = new Replicas<>(model, () -> new LanguageModel(model.config()), LanguageModel::parameters);
     }
 
     /** Parts for a pass of T steps over B sequences: 1 when the pass is too small or there is one kernel thread. */
     static int parts(ModelConfig config, int steps, int batch) {
-        int parts = Math.min(Kernels.parallelism(), batch / MIN_ROWS);
-        if (parts < 2) {
-            return 1;
-        }
-        long perToken = 0;
-        int in = config.inputSize();
-        int gates = switch (config.cell()) {
-            case RNN -> 1;
-            case GRU -> 3;
-            case LSTM -> 4;
-        };
-        int dirs = config.bidirectional() ? 2 : 1;
-        for (int k = 0; k < config.numLayers(); k++) {
-            perToken += (long) dirs * gates * config.hiddenSize() * (in + config.hiddenSize());
-            in = dirs * config.hiddenSize();
-        }
-        perToken += (long) in * config.vocabSize();
-        return (long) steps * batch * perToken < minFmas ? 1 : parts;
-    }
-
-    /** Sets the size below which a pass is not split; tests set 0 to split small models. */
-    static void setMinFmas(long fmas) {
-        minFmas = fmas;
-    }
-
-    static long minFmas() {
-        return minFmas;
+        long perStep = Replicas.stackFmasPerStep(config.cell(), config.inputSize(), config.hiddenSize(),
+                config.numLayers(), config.bidirectional()) + (long) config.hiddenSize() * config.vocabSize();
+        return Replicas.parts(batch, (long) steps * batch * perStep);
     }
 
     /** The pass of {@link LanguageModel#forwardBackward}, split into {@code p} parts by sequence. */
     SoftmaxCrossEntropy.Result forwardBackward(int[] tokens, int[] targets, int steps, int batch, RecurrentState state,
             float scale, Rng dropoutRng, int p) {
         prepare(p, batch, steps);
-        boolean dropout = model.config().dropout() > 0f;
-        for (int i = 0; i < p; i++) { // each part's masks from its own generator, seeded in order of the parts
-            parts[i].dropout = i == 0 ? dropoutRng : dropout ? new Rng(dropoutRng.nextLong()) : null;
-        }
-        Kernels.parallel(p, i -> parts[i].run(tokens, targets, steps, state, scale));
+        Rng[] dropout = Replicas.dropout(dropoutRng, model.config().dropout() > 0f, p);
+        Kernels.parallel(p, i -> {
+            replicas.pull(i);
+            parts[i].run(tokens, targets, steps, state, scale, dropout[i]);
+        });
         state.initial = false;
-        sumGradients(p);
+        replicas.sumGradients(p);
         double sum = 0;
         int count = 0;
         for (int i = 0; i < p; i++) {
@@ -119,61 +88,26 @@ final class DataParallel {
     }
 
     private void prepare(int p, int batch, int steps) {
-        if (replicas.length < p - 1) {
-            LanguageModel[] more = java.util.Arrays.copyOf(replicas, p - 1);
-            for (int i = replicas.length; i < more.length; i++) {
-                more[i] = new LanguageModel(model.config());
-            }
-            replicas = more;
-        }
+        replicas.reserve(p);
         int every = model.rnn().checkpointEvery();
-        for (int i = 0; i < p - 1; i++) {
-            if (replicas[i].rnn().checkpointEvery() != every) {
-                replicas[i].rnn().setCheckpointEvery(every);
+        for (int i = 1; i < p; i++) {
+            if (replicas.part(i).rnn().checkpointEvery() != every) {
+                replicas.part(i).rnn().setCheckpointEvery(every);
             }
         }
         if (parts.length != p || this.batch != batch || parts[0].steps != steps) {
             parts = new Part[p];
             for (int i = 0; i < p; i++) {
                 int b0 = (int) ((long) batch * i / p), b1 = (int) ((long) batch * (i + 1) / p);
-                parts[i] = new Part(i == 0 ? model : replicas[i - 1], i == 0 ? null : model.parameters(), b0, b1, batch,
-                        steps);
+                parts[i] = new Part(replicas.part(i), b0, b1, batch, steps);
             }
             this.batch = batch;
         }
     }
 
-    /**
-     * model.grad += Σ replica.grad over every parameter, the parameters' values split evenly across the
-     * kernel threads as one run of floats.
-     */
-    private void sumGradients(int p) {
-        List<Parameter> own = model.parameters();
-        long total = 0;
-        for (Parameter q : own) {
-            total += q.size();
-        }
-        long n = total;
-        Kernels.parallel(p, part -> {
-            long from = n * part / p, to = n * (part + 1) / p;
-            long start = 0;
-            for (int k = 0; k < own.size() && start < to; k++) {
-                Matrix g = own.get(k).grad;
-                long end = start + g.size();
-                int lo = (int) (Math.max(from, start) - start), hi = (int) (Math.min(to, end) - start);
-                for (int r = 0; r < p - 1 && lo < hi; r++) {
-                    Matrix rg = replicas[r].parameters().get(k).grad;
-                    ArrayKernels.add(hi - lo, g.data, g.offset + lo, rg.data, rg.offset + lo, g.data, g.offset + lo);
-                }
-                start = end;
-            }
-        });
-    }
-
     /** One part: its model, its rows of the batch, and buffers kept across passes. */
     private static final class Part {
         final LanguageModel model;
-        final List<Parameter> weights; // a replica's source of weights, or null for the model itself
         final int b0;
         final int rows;
         final int batch;
@@ -181,12 +115,10 @@ final class DataParallel {
         final int[] tokens;  // (T · rows), time-major
         final int[] targets;
         final RecurrentState state;
-        Rng dropout;
         SoftmaxCrossEntropy.Result result;
 
-        Part(LanguageModel model, List<Parameter> weights, int b0, int b1, int batch, int steps) {
+        Part(LanguageModel model, int b0, int b1, int batch, int steps) {
             this.model = model;
-            this.weights = weights;
             this.b0 = b0;
             this.rows = b1 - b0;
             this.batch = batch;
@@ -196,15 +128,8 @@ final class DataParallel {
             this.state = model.newState(rows);
         }
 
-        /** This part's pass, on the thread that runs it; a replica copies the weights and clears its gradients first. */
-        void run(int[] allTokens, int[] allTargets, int steps, RecurrentState all, float scale) {
-            if (weights != null) {
-                List<Parameter> own = model.parameters();
-                for (int k = 0; k < own.size(); k++) {
-                    own.get(k).value.copyFrom(weights.get(k).value);
-                    own.get(k).grad.zero();
-                }
-            }
+        /** This part's pass, on the thread that runs it. */
+        void run(int[] allTokens, int[] allTargets, int steps, RecurrentState all, float scale, Rng dropout) {
             for (int t = 0; t < steps; t++) {
                 System.arraycopy(allTokens, t * batch + b0, tokens, t * rows, rows);
                 System.arraycopy(allTargets, t * batch + b0, targets, t * rows, rows);

@@ -165,6 +165,39 @@ public final class SequenceBatch {
         return new SequenceBatch(len, 1, null, tok, feat, ct, vt);
     }
 
+    /** Sequences b0 .. b1−1 as a batch of their own, with the same T, their lengths and their targets. */
+    SequenceBatch rows(int b0, int b1) {
+        int n = b1 - b0;
+        int[] tok = tokens == null ? null : new int[steps * n];
+        Matrix feat = features == null ? null : new Matrix(steps * n, features.cols);
+        for (int t = 0; t < steps; t++) {
+            if (tok != null) {
+                System.arraycopy(tokens, t * batch + b0, tok, t * n, n);
+            }
+            if (feat != null) {
+                System.arraycopy(features.data, features.offset + (t * batch + b0) * features.cols, feat.data,
+                        t * n * features.cols, n * features.cols);
+            }
+        }
+        boolean perStep = steps > 1 && (classTargets != null ? classTargets.length : valueTargets == null ? 0
+                : valueTargets.rows) != batch;
+        int[] ct = null;
+        Matrix vt = null;
+        if (classTargets != null) {
+            ct = perStep ? new int[steps * n] : Arrays.copyOfRange(classTargets, b0, b1);
+            for (int t = 0; perStep && t < steps; t++) {
+                System.arraycopy(classTargets, t * batch + b0, ct, t * n, n);
+            }
+        } else if (valueTargets != null) {
+            int k = valueTargets.cols;
+            vt = new Matrix(perStep ? steps * n : n, k);
+            for (int t = 0; t < (perStep ? steps : 1); t++) {
+                System.arraycopy(valueTargets.data, valueTargets.offset + (t * batch + b0) * k, vt.data, t * n * k, n * k);
+            }
+        }
+        return new SequenceBatch(steps, n, Arrays.copyOfRange(lengths, b0, b1), tok, feat, ct, vt);
+    }
+
     public int steps() {
         return steps;
     }

@@ -64,8 +64,11 @@ public final class SequenceModel {
     private RecurrentState dFinal;
     private Matrix summary;       // (B × F) many-to-one: the h parts of the top final state
     private Matrix dTop;          // (T·B × F) zeros: a many-to-one loss reads no step output
-    private Matrix outputs;       // head output of the last forward, owned by the head
+    private Matrix outputs;       // head output of the last forward, owned by the head (or gathered from the parts)
     private Matrix dOutputs;
+    private Replicas<SequenceModel> replicas; // made at the first training pass split across threads
+    private Matrix gathered;      // the parts' outputs of a split pass, in the batch's row order
+    private int lastParts;        // parts of the last training pass, for tests
 
     public SequenceModel(SequenceModelConfig config) {
         this.config = config;
@@ -151,6 +154,69 @@ public final class SequenceModel {
      * unscaled loss.
      */
     public Result forwardBackward(SequenceBatch batch, float scale, Rng dropoutRng) {
+        long fmas = (long) batch.steps * batch.batch * Replicas.stackFmasPerStep(config.cell(), config.inputSize(),
+                config.hiddenSize(), config.numLayers(), config.bidirectional());
+        int parts = Replicas.parts(batch.batch, fmas);
+        lastParts = parts;
+        return parts > 1 ? forwardBackwardSplit(batch, scale, dropoutRng, parts)
+                : forwardBackwardOnOneThread(batch, scale, dropoutRng);
+    }
+
+    /**
+     * {@link #forwardBackward} split by sequence across the kernel threads, each part through the whole pass
+     * on its own thread and activations (see {@link DataParallel}); the outputs are gathered back into the
+     * batch's row order.
+     */
+    private Result forwardBackwardSplit(SequenceBatch batch, float scale, Rng dropoutRng, int parts) {
+        checkInputs(batch); // before the split, so that a bad token is reported at its place in the whole batch
+        if (replicas == null) {
+            replicas = new Replicas<>(this, () -> new SequenceModel(config), SequenceModel::parameters);
+        }
+        replicas.reserve(parts);
+        Rng[] dropout = Replicas.dropout(dropoutRng, config.dropout() > 0f, parts);
+        Result[] results = new Result[parts];
+        int b = batch.batch;
+        Kernels.parallel(parts, p -> {
+            replicas.pull(p);
+            int b0 = (int) ((long) b * p / parts), b1 = (int) ((long) b * (p + 1) / parts);
+            results[p] = replicas.part(p).forwardBackwardOnOneThread(batch.rows(b0, b1), scale, dropout[p]);
+        });
+        replicas.sumGradients(parts);
+        gatherOutputs(batch, parts);
+        double sum = 0;
+        int count = 0;
+        int correct = 0;
+        for (Result r : results) {
+            sum += r.sum();
+            count += r.count();
+            correct = correct < 0 || r.correct() < 0 ? -1 : correct + r.correct();
+        }
+        return new Result(sum, count, correct);
+    }
+
+    /** How many parts the last training pass was split into across the kernel threads (1: not split). */
+    int lastTrainingParts() {
+        return lastParts;
+    }
+
+    /** The parts' head outputs into one matrix in the batch's rows: (B × K), or (T·B × K) time-major. */
+    private void gatherOutputs(SequenceBatch batch, int parts) {
+        int b = batch.batch;
+        int k = config.outputSize();
+        boolean perStep = config.shape() == SequenceShape.MANY_TO_MANY;
+        gathered = resize(gathered, perStep ? batch.steps * b : b, k);
+        for (int p = 0; p < parts; p++) {
+            int b0 = (int) ((long) b * p / parts), n = (int) ((long) b * (p + 1) / parts) - b0;
+            Matrix out = replicas.part(p).outputs;
+            for (int t = 0; t < (perStep ? batch.steps : 1); t++) {
+                System.arraycopy(out.data, out.offset + t * n * k, gathered.data, (t * b + b0) * k, n * k);
+            }
+        }
+        outputs = gathered;
+    }
+
+    /** {@link #forwardBackward} on this model's own activations (its products may still use every kernel thread). */
+    private Result forwardBackwardOnOneThread(SequenceBatch batch, float scale, Rng dropoutRng) {
         run(batch, dropoutRng);
         dOutputs = resize(dOutputs, outputs.rows, outputs.cols);
         Result r = loss.compute(outputs, batch, dOutputs);
@@ -229,13 +295,8 @@ public final class SequenceModel {
     /** The first layer's input (T·B × D), with the inputs of padded steps replaced by zeros (token 0). */
     private Matrix encode(SequenceBatch batch) {
         int n = batch.steps * batch.batch;
-        if (config.tokenInput() != batch.hasTokens()) {
-            throw new IllegalArgumentException(config.tokenInput()
-                    ? "the model reads tokens (vocab_size " + config.vocabSize() + ") but the batch holds features"
-                    : "the model reads " + config.featureSize() + " features per step but the batch holds tokens");
-        }
+        checkInputs(batch);
         if (!config.tokenInput()) {
-            batch.features.requireShape(n, config.featureSize(), "features (T·B × D)");
             input = resize(input, n, config.featureSize());
             for (int i = 0; i < n; i++) {
                 boolean real = batch.isReal(i / batch.batch, i % batch.batch);
@@ -250,14 +311,7 @@ public final class SequenceModel {
         }
         ids = ids != null && ids.length == n ? ids : new int[n];
         for (int i = 0; i < n; i++) {
-            int t = i / batch.batch;
-            int b = i % batch.batch;
-            int id = batch.tokens[i];
-            if (batch.isReal(t, b) && (id < 0 || id >= config.vocabSize())) {
-                throw new IllegalArgumentException("token " + id + " of sequence " + b + " at step " + t
-                        + " is outside the vocabulary of " + config.vocabSize() + " tokens");
-            }
-            ids[i] = batch.isReal(t, b) ? id : 0;
+            ids[i] = batch.isReal(i / batch.batch, i % batch.batch) ? batch.tokens[i] : 0;
         }
         if (embedding != null) {
             return embedding.forward(ids, n);
@@ -265,6 +319,29 @@ public final class SequenceModel {
         input = resize(input, n, config.vocabSize());
         OneHot.encode(ids, n, input);
         return input;
+    }
+
+    /** The batch holds what the model reads: tokens in its vocabulary at real steps, or T·B × D features. */
+    private void checkInputs(SequenceBatch batch) {
+        int n = batch.steps * batch.batch;
+        if (config.tokenInput() != batch.hasTokens()) {
+            throw new IllegalArgumentException(config.tokenInput()
+                    ? "the model reads tokens (vocab_size " + config.vocabSize() + ") but the batch holds features"
+                    : "the model reads " + config.featureSize() + " features per step but the batch holds tokens");
+        }
+        if (!config.tokenInput()) {
+            batch.features.requireShape(n, config.featureSize(), "features (T·B × D)");
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            int t = i / batch.batch;
+            int b = i % batch.batch;
+            int id = batch.tokens[i];
+            if (batch.isReal(t, b) && (id < 0 || id >= config.vocabSize())) {
+                throw new IllegalArgumentException("token " + id + " of sequence " + b + " at step " + t
+                        + " is outside the vocabulary of " + config.vocabSize() + " tokens");
+            }
+        }
     }
 
     /** summary row b = [top final state columns [0, H) | columns [S, S + H) when bidirectional]. */

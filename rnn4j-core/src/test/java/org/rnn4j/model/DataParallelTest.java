@@ -37,19 +37,19 @@ class DataParallelTest {
     private static final int B = 19;
     private final Gemm saved = Kernels.backend();
     private final int savedThreads = ScalarGemm.threads();
-    private final long savedMinFmas = DataParallel.minFmas();
+    private final long savedMinFmas = Replicas.minFmas();
 
     @BeforeEach
     void splitEvenSmallModels() {
         Kernels.useBackend(new ScalarGemm()); // a backend whose thread count the test sets
-        DataParallel.setMinFmas(0);
+        Replicas.setMinFmas(0);
     }
 
     @AfterEach
     void restore() {
         Kernels.useBackend(saved);
         ScalarGemm.setThreads(savedThreads);
-        DataParallel.setMinFmas(savedMinFmas);
+        Replicas.setMinFmas(savedMinFmas);
     }
 
     static Stream<Arguments> models() {

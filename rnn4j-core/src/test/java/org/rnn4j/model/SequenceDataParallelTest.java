@@ -1,0 +1,182 @@
+package org.rnn4j.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.rnn4j.matrix.Gemm;
+import org.rnn4j.matrix.Kernels;
+import org.rnn4j.matrix.Matrix;
+import org.rnn4j.matrix.MatrixAssertions;
+import org.rnn4j.matrix.Rng;
+import org.rnn4j.matrix.ScalarGemm;
+import org.rnn4j.nn.Init;
+import org.rnn4j.nn.Parameter;
+
+/**
+ * A sequence model's training pass split by sequence across two kernel threads must give the loss, the
+ * count of scored items, the correct predictions, every gradient and the head's outputs of the unsplit
+ * pass, up to float rounding (1e-5 relative to the largest value): classification, tagging and
+ * forecasting, tokens and features, padded sequences, bidirectional stacks. B = 19 splits unevenly (9 and
+ * 10); padding holds values that would break anything that read it.
+ */
+class SequenceDataParallelTest {
+    private static final int T = 6;
+    private static final int B = 19;
+    private static final int V = 6;
+    private static final int D = 3;
+    private static final int K = 4;
+    private final Gemm saved = Kernels.backend();
+    private final int savedThreads = ScalarGemm.threads();
+    private final long savedMinFmas = Replicas.minFmas();
+
+    @BeforeEach
+    void splitEvenSmallModels() {
+        Kernels.useBackend(new ScalarGemm()); // a backend whose thread count the test sets
+        Replicas.setMinFmas(0);
+    }
+
+    @AfterEach
+    void restore() {
+        Kernels.useBackend(saved);
+        ScalarGemm.setThreads(savedThreads);
+        Replicas.setMinFmas(savedMinFmas);
+    }
+
+    static Stream<Arguments> models() {
+        return Stream.of(
+                Arguments.of(SequenceTask.CLASSIFY, SequenceShape.MANY_TO_ONE, CellType.LSTM, false, true),
+                Arguments.of(SequenceTask.CLASSIFY, SequenceShape.MANY_TO_ONE, CellType.GRU, true, false),
+                Arguments.of(SequenceTask.TAG, SequenceShape.MANY_TO_MANY, CellType.RNN, false, true),
+                Arguments.of(SequenceTask.TAG, SequenceShape.MANY_TO_MANY, CellType.LSTM, true, true),
+                Arguments.of(SequenceTask.FORECAST, SequenceShape.MANY_TO_ONE, CellType.GRU, false, false),
+                Arguments.of(SequenceTask.FORECAST, SequenceShape.MANY_TO_MANY, CellType.LSTM, false, false));
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2} bi={3} tokens={4}")
+    @MethodSource("models")
+    void splitPassEqualsTheUnsplitOne(SequenceTask task, SequenceShape shape, CellType cell, boolean bi,
+            boolean tokens) {
+        SequenceModelConfig config = config(task, shape, cell, bi, tokens);
+        SequenceBatch batch = batch(config, new Rng(31));
+        Run one = run(config, batch, 1);
+        Run two = run(config, batch, 2);
+        assertEquals(one.result.count(), two.result.count(), "scored items");
+        assertEquals(one.result.correct(), two.result.correct(), "correct predictions");
+        assertEquals(one.result.sum(), two.result.sum(), 1e-5 * Math.abs(one.result.sum()), "loss");
+        MatrixAssertions.assertCloseToScale(one.outputs, two.outputs, 1e-5, "head outputs");
+        for (int i = 0; i < one.grads.size(); i++) {
+            MatrixAssertions.assertCloseToScale(one.grads.get(i), two.grads.get(i), 1e-5, "gradient " + i);
+        }
+    }
+
+    @Test
+    void rowsOfABatchAreItsSequences() {
+        SequenceModelConfig config = config(SequenceTask.TAG, SequenceShape.MANY_TO_MANY, CellType.RNN, false, true);
+        SequenceBatch batch = batch(config, new Rng(5));
+        SequenceBatch part = batch.rows(9, 19);
+        assertEquals(10, part.batch());
+        for (int b = 9; b < 19; b++) { // each sequence alone is the same, whether taken from the part or the whole
+            SequenceBatch whole = batch.sequence(b);
+            SequenceBatch fromPart = part.sequence(b - 9);
+            assertArrayEquals(whole.tokens(), fromPart.tokens(), "tokens of sequence " + b);
+            assertArrayEquals(whole.classTargets(), fromPart.classTargets(), "targets of sequence " + b);
+        }
+    }
+
+    @Test
+    void aBadTokenIsReportedAtItsPlaceInTheWholeBatch() {
+        ScalarGemm.setThreads(2);
+        SequenceModelConfig config = config(SequenceTask.CLASSIFY, SequenceShape.MANY_TO_ONE, CellType.RNN, false, true);
+        SequenceModel model = SequenceModel.create(config, Init.RecurrentInit.PYTORCH, new Rng(3));
+        int[] tokens = new int[T * B];
+        tokens[T * B - 1] = V + 1; // step T−1 of sequence B−1, in the second part
+        SequenceBatch batch = SequenceBatch.ofTokens(tokens, T, B, null).withClassTargets(new int[B]);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> model.forwardBackward(batch, 1f, null));
+        assertTrue(e.getMessage().contains("token " + (V + 1) + " of sequence " + (B - 1) + " at step " + (T - 1)),
+                e.getMessage());
+    }
+
+    private static SequenceModelConfig config(SequenceTask task, SequenceShape shape, CellType cell, boolean bi,
+            boolean tokens) {
+        SequenceModelConfig.Builder b = SequenceModelConfig.builder(task).shape(shape).cell(cell).hiddenSize(5)
+                .numLayers(2).outputSize(K);
+        if (tokens) {
+            b.vocabSize(V).embeddingDim(3);
+        } else {
+            b.featureSize(D);
+        }
+        if (bi) {
+            b.bidirectional();
+        }
+        return b.build();
+    }
+
+    /** Random lengths in [1, T]; padded inputs and targets hold values that must never be read. */
+    private static SequenceBatch batch(SequenceModelConfig c, Rng rng) {
+        int[] lengths = new int[B];
+        for (int b = 0; b < B; b++) {
+            lengths[b] = 1 + rng.nextInt(T);
+        }
+        lengths[4] = T;
+        int n = T * B;
+        SequenceBatch x;
+        if (c.tokenInput()) {
+            int[] tokens = new int[n];
+            for (int i = 0; i < n; i++) {
+                tokens[i] = i / B < lengths[i % B] ? rng.nextInt(V) : -7;
+            }
+            x = SequenceBatch.ofTokens(tokens, T, B, lengths);
+        } else {
+            Matrix f = new Matrix(n, D);
+            rng.fillUniform(f, -1.5f, 1.5f);
+            for (int i = 0; i < n; i++) {
+                if (i / B >= lengths[i % B]) {
+                    f.set(i, 0, Float.NaN);
+                }
+            }
+            x = SequenceBatch.ofFeatures(f, T, B, lengths);
+        }
+        boolean perStep = c.shape() == SequenceShape.MANY_TO_MANY;
+        int items = perStep ? n : B;
+        if (c.task().isClassification()) {
+            int[] y = new int[items];
+            for (int i = 0; i < items; i++) {
+                y[i] = perStep && i / B >= lengths[i % B] ? K + 4 : rng.nextInt(K);
+            }
+            y[perStep ? B + 3 : 3] = SequenceBatch.NO_TARGET;
+            return x.withClassTargets(y);
+        }
+        Matrix y = new Matrix(items, K);
+        rng.fillUniform(y, -1f, 1f);
+        for (int i = 0; perStep && i < items; i++) {
+            if (i / B >= lengths[i % B]) {
+                y.set(i, 0, Float.NaN);
+            }
+        }
+        return x.withValueTargets(y);
+    }
+
+    private record Run(SequenceModel.Result result, Matrix outputs, List<Matrix> grads) {
+    }
+
+    private static Run run(SequenceModelConfig config, SequenceBatch batch, int threads) {
+        ScalarGemm.setThreads(threads);
+        SequenceModel model = SequenceModel.create(config, Init.RecurrentInit.PYTORCH, new Rng(13));
+        model.zeroGrad();
+        SequenceModel.Result r = model.forwardBackward(batch, 1f / B, null);
+        assertEquals(threads, model.lastTrainingParts(), "parts of the pass");
+        return new Run(r, model.outputs().copy(), model.parameters().stream().map((Parameter p) -> p.grad.copy())
+                .toList());
+    }
+}
