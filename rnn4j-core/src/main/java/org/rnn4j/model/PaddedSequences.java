@@ -84,6 +84,16 @@ public record PaddedSequences(int batch, int steps, int[] tokens, int[] lengths)
     }
 
     /** Throws unless every token is in [0, vocabSize); {@code what} names the sequences in the message. */
+    /** Sequences b0 .. b1−1, with the same T. */
+    PaddedSequences rows(int b0, int b1) {
+        int n = b1 - b0;
+        int[] tok = new int[steps * n];
+        for (int t = 0; t < steps; t++) {
+            System.arraycopy(tokens, t * batch + b0, tok, t * n, n);
+        }
+        return new PaddedSequences(n, steps, tok, java.util.Arrays.copyOfRange(lengths, b0, b1));
+    }
+
     void checkIds(int vocabSize, String what) {
         for (int b = 0; b < batch; b++) {
             for (int t = 0; t < lengths[b]; t++) {

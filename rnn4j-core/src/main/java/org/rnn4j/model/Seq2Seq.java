@@ -3,6 +3,7 @@ package org.rnn4j.model;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.rnn4j.matrix.Kernels;
 import org.rnn4j.matrix.Matrix;
 import org.rnn4j.matrix.Rng;
 import org.rnn4j.nn.Init;
@@ -39,6 +40,8 @@ public final class Seq2Seq implements StepDecoder {
     private final List<Parameter> parameters;
     private Rng dropoutRng = new Rng(0).split("dropout");
     private Matrix encoderOutputGradient; // (T·B × H) zeros: the encoder's outputs are not used
+    private Replicas<Seq2Seq> replicas;   // made at the first training pass split across threads
+    private int lastParts;                // parts of the last training pass, for tests
 
     public Seq2Seq(Seq2SeqConfig config) {
         this.config = config;
@@ -146,6 +149,54 @@ public final class Seq2Seq implements StepDecoder {
      * ∂(scale · L)/∂θ into every parameter's gradient. Returns the unscaled summed loss.
      */
     public SoftmaxCrossEntropy.Result forwardBackward(Seq2SeqBatch batch, float scale) {
+        ModelConfig enc = config.encoder();
+        ModelConfig dec = config.decoder();
+        long fmas = (long) batch.batch() * (batch.source().steps() * Replicas.stackFmasPerStep(enc.cell(),
+                enc.inputSize(), enc.hiddenSize(), enc.numLayers(), false) + (batch.target().steps() + 1L)
+                * (Replicas.stackFmasPerStep(dec.cell(), dec.inputSize(), dec.hiddenSize(), dec.numLayers(), false)
+                + (long) dec.hiddenSize() * dec.vocabSize()));
+        int parts = Replicas.parts(batch.batch(), fmas);
+        lastParts = parts;
+        return parts > 1 ? forwardBackwardSplit(batch, scale, parts) : forwardBackwardOnOneThread(batch, scale, dropoutRng);
+    }
+
+    /**
+     * {@link #forwardBackward} split by sequence pair across the kernel threads, each part through the whole
+     * pass (encoder, decoder, backward) on its own thread and activations (see {@link DataParallel}).
+     */
+    private SoftmaxCrossEntropy.Result forwardBackwardSplit(Seq2SeqBatch batch, float scale, int parts) {
+        batch.source().checkIds(config.sourceVocabSize(), "source"); // before the split: positions in the whole batch
+        TeacherForcedDecoder.checkTargets(batch.target(), config.targetVocabSize());
+        if (replicas == null) {
+            replicas = new Replicas<>(this, () -> new Seq2Seq(config), Seq2Seq::parameters);
+        }
+        replicas.reserve(parts);
+        Rng[] dropout = Replicas.dropout(dropoutRng, config.encoder().dropout() > 0f, parts);
+        SoftmaxCrossEntropy.Result[] results = new SoftmaxCrossEntropy.Result[parts];
+        int b = batch.batch();
+        Kernels.parallel(parts, p -> {
+            replicas.pull(p);
+            int b0 = (int) ((long) b * p / parts), b1 = (int) ((long) b * (p + 1) / parts);
+            Seq2SeqBatch rows = new Seq2SeqBatch(batch.source().rows(b0, b1), batch.target().rows(b0, b1));
+            results[p] = replicas.part(p).forwardBackwardOnOneThread(rows, scale, dropout[p]);
+        });
+        replicas.sumGradients(parts);
+        double sum = 0;
+        int count = 0;
+        for (SoftmaxCrossEntropy.Result r : results) {
+            sum += r.sum();
+            count += r.count();
+        }
+        return new SoftmaxCrossEntropy.Result(sum, count);
+    }
+
+    /** How many parts the last training pass was split into across the kernel threads (1: not split). */
+    int lastTrainingParts() {
+        return lastParts;
+    }
+
+    /** {@link #forwardBackward} on this model's own activations (its products may still use every kernel thread). */
+    private SoftmaxCrossEntropy.Result forwardBackwardOnOneThread(Seq2SeqBatch batch, float scale, Rng dropoutRng) {
         PaddedSequences source = batch.source();
         RecurrentState s0 = runEncoder(source, dropoutRng);
         SoftmaxCrossEntropy.Result r = decoder.forwardBackward(batch.target(), s0, dropoutRng, scale);

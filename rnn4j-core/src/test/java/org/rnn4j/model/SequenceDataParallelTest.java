@@ -79,6 +79,47 @@ class SequenceDataParallelTest {
         }
     }
 
+    /** Seq2seq pairs of random lengths (some targets empty), every cell, split and unsplit. */
+    @ParameterizedTest(name = "seq2seq {0}")
+    @org.junit.jupiter.params.provider.EnumSource(CellType.class)
+    void splitSeq2SeqPassEqualsTheUnsplitOne(CellType cell) {
+        Rng rng = new Rng(41);
+        int[][] sources = new int[B][];
+        int[][] targets = new int[B][];
+        for (int b = 0; b < B; b++) {
+            sources[b] = new int[1 + rng.nextInt(T)];
+            targets[b] = new int[rng.nextInt(T)];
+            for (int t = 0; t < sources[b].length; t++) {
+                sources[b][t] = rng.nextInt(V);
+            }
+            for (int t = 0; t < targets[b].length; t++) {
+                targets[b][t] = 2 + rng.nextInt(V - 2); // not BOS (0) or EOS (1)
+            }
+        }
+        Seq2SeqBatch batch = Seq2SeqBatch.of(sources, targets);
+        Seq2SeqConfig config = Seq2SeqConfig.builder().cell(cell).sourceVocabSize(V).targetVocabSize(V).embeddingDim(3)
+                .hiddenSize(5).numLayers(2).build();
+        List<Matrix> grads1 = null;
+        org.rnn4j.nn.SoftmaxCrossEntropy.Result r1 = null;
+        for (int threads = 1; threads <= 2; threads++) {
+            ScalarGemm.setThreads(threads);
+            Seq2Seq model = Seq2Seq.create(config, Init.RecurrentInit.PYTORCH, new Rng(17));
+            org.rnn4j.nn.SoftmaxCrossEntropy.Result r = model.forwardBackward(batch, 1f / B);
+            assertEquals(threads, model.lastTrainingParts(), "parts of the pass");
+            List<Matrix> grads = model.parameters().stream().map((Parameter p) -> p.grad.copy()).toList();
+            if (threads == 1) {
+                grads1 = grads;
+                r1 = r;
+                continue;
+            }
+            assertEquals(r1.count(), r.count(), "scored tokens");
+            assertEquals(r1.sum(), r.sum(), 1e-5 * Math.abs(r1.sum()), "loss");
+            for (int i = 0; i < grads.size(); i++) {
+                MatrixAssertions.assertCloseToScale(grads1.get(i), grads.get(i), 1e-5, "gradient " + i);
+            }
+        }
+    }
+
     @Test
     void rowsOfABatchAreItsSequences() {
         SequenceModelConfig config = config(SequenceTask.TAG, SequenceShape.MANY_TO_MANY, CellType.RNN, false, true);
