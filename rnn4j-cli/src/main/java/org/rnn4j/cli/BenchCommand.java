@@ -19,7 +19,6 @@ import org.rnn4j.io.ModelFile;
 import org.rnn4j.matrix.Kernels;
 import org.rnn4j.matrix.Rng;
 import org.rnn4j.model.CellType;
-import org.rnn4j.model.RecurrentStack;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -60,14 +59,7 @@ final class BenchCommand implements Callable<Integer> {
     static final int DEFAULT_SEQ_LEN = 64;
     /** fp32 FMA peak of one core when it cannot be measured (no Vector API): issue 6's first machine. */
     static final double FALLBACK_PEAK_GFLOPS = 133;
-    /** The shape of the memory report: a long sequence (issue 6). */
-    static final int MEMORY_SEQ_LEN = 1000;
-    static final int MEMORY_HIDDEN = 512;
-    static final int MEMORY_BATCH = 32;
-    /** Training steps timed after the memory measurement (the fastest is reported). */
-    static final int MEMORY_TIMED_STEPS = 2;
     private static final long SEED = TrainCommand.DEFAULT_SEED;
-    private static final double MB = 1e6;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -119,15 +111,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-infer", description = "Skip the sampling latency.")
     boolean noInfer;
 
-    @Option(names = "--memory", description = "Also report the heap of one training step at T=" + MEMORY_SEQ_LEN
-            + ", H=" + MEMORY_HIDDEN + ", B=" + MEMORY_BATCH + ", 1 layer, for each cell, at the first --threads count "
-            + "(MB = 10^6 bytes).")
-    boolean memory;
-
-    @Option(names = "--checkpoint-every", paramLabel = "K", description = "With --memory: measure each cell also with "
-            + "gradient checkpointing every K steps (activations kept for K steps and recomputed in backward, as "
-            + "train --checkpoint-every), and the time of a training step with and without it.")
-    Integer checkpointEvery;
+    @CommandLine.Mixin
+    BenchMemory memory = new BenchMemory();
 
     @Option(names = "--jit-warmup", paramLabel = "SECONDS", description = "Run each grid point at least this long before "
             + "its timing starts, then on until the JIT has compiled nothing for 0.25 s (at most 20 s more); 0 "
@@ -141,18 +126,6 @@ final class BenchCommand implements Callable<Integer> {
     // Hidden: smaller work for tests.
     @Option(names = "--repeat-seconds", hidden = true)
     double repeatSeconds = BenchTiming.REPEAT_SECONDS;
-
-    @Option(names = "--memory-seq-len", hidden = true)
-    int memorySeqLen = MEMORY_SEQ_LEN;
-
-    @Option(names = "--memory-hidden", hidden = true)
-    int memoryHidden = MEMORY_HIDDEN;
-
-    @Option(names = "--memory-batch", hidden = true)
-    int memoryBatch = MEMORY_BATCH;
-
-    @Option(names = "--memory-timed-steps", hidden = true)
-    int memoryTimedSteps = MEMORY_TIMED_STEPS;
 
     /** The grid after the preset and the explicit options. */
     record Grid(List<CellType> cells, List<Integer> layers, List<Integer> hidden, List<Integer> batch) {
@@ -213,7 +186,7 @@ final class BenchCommand implements Callable<Integer> {
         out.flush();
         int total = (noTrain ? 0 : grid.cells.size() * grid.layers.size() * grid.hidden.size() * grid.batch.size())
                 + (noInfer ? 0 : grid.cells.size() * grid.layers.size() * grid.hidden.size())
-                + (memory ? grid.cells.size() * (checkpointEvery != null ? 2 : 1) : 0);
+                + grid.cells.size() * memory.pointsPerCell();
         int done = 0;
         ArrayNode train = root.putArray("train");
         if (!noTrain) {
@@ -237,13 +210,12 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }
         }
-        if (memory) {
+        if (memory.enabled) {
             threadSwitch.use(counts.get(0));
             ArrayNode mem = root.putArray("memory");
             for (CellType cell : grid.cells) {
-                mem.add(memoryPoint(out, ++done, total, cell, RecurrentStack.NO_CHECKPOINTING));
-                if (checkpointEvery != null) {
-                    mem.add(memoryPoint(out, ++done, total, cell, checkpointEvery));
+                for (int k : memory.checkpointings()) {
+                    mem.add(memory.measure(out, counter(++done, total), cell, k, SEED));
                 }
             }
         }
@@ -328,45 +300,6 @@ final class BenchCommand implements Callable<Integer> {
         out.flush();
     }
 
-    /** Heap of one training step (model creation included), then the time of a few more; k = 0: no checkpointing. */
-    private ObjectNode memoryPoint(PrintWriter out, int done, int total, CellType cell, int k) {
-        int t = memorySeqLen;
-        int h = memoryHidden;
-        int b = memoryBatch;
-        HeapProbe.Usage u = HeapProbe.measure(() -> {
-            BenchModel.Training training = new BenchModel.Training(cell, 1, h, b, t, new Rng(SEED), k);
-            training.step();
-            return training;
-        });
-        double stepSeconds = Double.NaN;
-        if (memoryTimedSteps > 0) {
-            BenchModel.Training training = new BenchModel.Training(cell, 1, h, b, t, new Rng(SEED), k);
-            for (int i = 0; i < memoryTimedSteps; i++) {
-                long start = System.nanoTime();
-                training.step();
-                stepSeconds = Math.min(Double.isNaN(stepSeconds) ? Double.MAX_VALUE : stepSeconds,
-                        (System.nanoTime() - start) / 1e9);
-            }
-        }
-        double activations = (k == RecurrentStack.NO_CHECKPOINTING ? BenchModel.activationBytes(cell, 1, h, b, t)
-                : BenchModel.checkpointedActivationBytes(cell, 1, h, b, t, k)) / MB;
-        out.printf(Locale.ROOT, "%s memory %-4s L=1 T=%d H=%d B=%d %-7s peak heap %.1f MB (before %.1f, after %.1f); "
-                        + "stored activations (analytic) %.1f MB%s%n", counter(done, total), cell, t, h, b,
-                k == RecurrentStack.NO_CHECKPOINTING ? "" : "ckpt=" + k, u.peak() / MB, u.before() / MB,
-                u.retained() / MB, activations,
-                Double.isNaN(stepSeconds) ? "" : String.format(Locale.ROOT, "; step %.2f s", stepSeconds));
-        out.flush();
-        ObjectNode r = JSON.createObjectNode();
-        r.put("cell", cell.name()).put("layers", 1).put("hidden", h).put("batch", b).put("seq", t)
-                .put("checkpoint_every", k).put("threads", KernelThreads.current())
-                .put("peak_heap_mb", u.peak() / MB).put("heap_before_mb", u.before() / MB)
-                .put("heap_after_mb", u.retained() / MB).put("activations_mb", activations);
-        if (!Double.isNaN(stepSeconds)) {
-            r.put("step_s_min", stepSeconds);
-        }
-        return r;
-    }
-
     private static String counter(int done, int total) {
         int width = Integer.toString(total).length();
         return String.format(Locale.ROOT, "[%" + width + "d/%d]", done, total);
@@ -388,11 +321,11 @@ final class BenchCommand implements Callable<Integer> {
                 positive("--hidden", pick(hidden, DEFAULT_HIDDEN, List.of(128), DEFAULT_HIDDEN)),
                 positive("--batch", pick(batch, DEFAULT_BATCH, List.of(32), List.of(32, 64))));
         positive("--seq-len", List.of(seqLen));
-        threadCounts = threads == null ? null : threadCounts(threads);
+        threadCounts = threads == null ? null : KernelThreads.parseCounts(threads, cl);
         if (peakGflops != null && (!(peakGflops > 0) || Double.isInfinite(peakGflops))) {
             throw new CommandLine.ParameterException(cl, "--peak-gflops must be positive, got " + peakGflops);
         }
-        if (noTrain && noInfer && !memory) {
+        if (noTrain && noInfer && !memory.enabled) {
             throw new CommandLine.ParameterException(cl, "--no-train and --no-infer leave nothing to measure: "
                     + "drop one, or add --memory");
         }
@@ -402,48 +335,11 @@ final class BenchCommand implements Callable<Integer> {
         if (!(repeatSeconds >= 0)) {
             throw new CommandLine.ParameterException(cl, "--repeat-seconds must be non-negative, got " + repeatSeconds);
         }
-        positive("--memory-seq-len", List.of(memorySeqLen));
-        positive("--memory-hidden", List.of(memoryHidden));
-        positive("--memory-batch", List.of(memoryBatch));
-        if (checkpointEvery != null) {
-            if (!memory) {
-                throw new CommandLine.ParameterException(cl, "--checkpoint-every applies to the memory report: add --memory");
-            }
-            if (checkpointEvery < 1) {
-                throw new CommandLine.ParameterException(cl, "--checkpoint-every must be at least 1 step, got "
-                        + checkpointEvery);
-            }
-        }
-        if (memoryTimedSteps < 0) {
-            throw new CommandLine.ParameterException(cl, "--memory-timed-steps must be 0 or more, got " + memoryTimedSteps);
-        }
+        memory.validate(cl);
         if (json != null && Files.isDirectory(json)) {
             throw new CommandLine.ParameterException(cl, "--json " + json + " is a directory; give a file name");
         }
         return g;
-    }
-
-    /** The counts of --threads: a comma-separated list of distinct positive integers. */
-    private List<Integer> threadCounts(String list) {
-        CommandLine cl = spec.commandLine();
-        List<Integer> counts = new ArrayList<>();
-        for (String item : list.split(",", -1)) {
-            int n;
-            try {
-                n = Integer.parseInt(item.trim());
-            } catch (NumberFormatException e) {
-                throw new CommandLine.ParameterException(cl, "--threads takes thread counts separated by commas, such "
-                        + "as 1 or 1,2; got '" + list + "'");
-            }
-            if (n < 1) {
-                throw new CommandLine.ParameterException(cl, "--threads must be at least 1, got " + n);
-            }
-            if (counts.contains(n)) {
-                throw new CommandLine.ParameterException(cl, "--threads lists " + n + " twice in '" + list + "'");
-            }
-            counts.add(n);
-        }
-        return List.copyOf(counts);
     }
 
     private static String threadList(List<Integer> counts) {

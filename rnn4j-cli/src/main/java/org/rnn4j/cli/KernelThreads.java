@@ -1,8 +1,11 @@
 package org.rnn4j.cli;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.rnn4j.matrix.Kernels;
 import org.rnn4j.matrix.ScalarGemm;
 import org.rnn4j.matrix.VectorGemm;
+import picocli.CommandLine;
 
 /**
  * The thread count of the matrix kernels. The backends read the system property {@value #PROPERTY}
@@ -71,5 +74,30 @@ final class KernelThreads {
 
     private static boolean vectorBackend() {
         return VECTOR_GEMM.equals(Kernels.backend().getClass().getName());
+    }
+
+    /**
+     * The counts of {@code --threads}: a comma-separated list of distinct positive integers; usage errors
+     * name the option.
+     */
+    static List<Integer> parseCounts(String list, CommandLine cl) {
+        List<Integer> counts = new ArrayList<>();
+        for (String item : list.split(",", -1)) {
+            int n;
+            try {
+                n = Integer.parseInt(item.trim());
+            } catch (NumberFormatException e) {
+                throw new CommandLine.ParameterException(cl, "--threads takes thread counts separated by commas, such "
+                        + "as 1 or 1,2; got '" + list + "'");
+            }
+            if (n < 1) {
+                throw new CommandLine.ParameterException(cl, "--threads must be at least 1, got " + n);
+            }
+            if (counts.contains(n)) {
+                throw new CommandLine.ParameterException(cl, "--threads lists " + n + " twice in '" + list + "'");
+            }
+            counts.add(n);
+        }
+        return List.copyOf(counts);
     }
 }
