@@ -76,7 +76,7 @@ public final class ScalarGemm implements Gemm {
 
     @Override
     public void parallel(int parts, IntConsumer task) {
-        WORKERS.run(Math.min(parts, WORKERS.threads()) <= 1 ? 1 : parts, task);
+        WORKERS.run(parts, task);
     }
 
     /** Products with fewer multiply-adds (m·n·k) than this run on the calling thread only. */
@@ -386,7 +386,7 @@ public final class ScalarGemm implements Gemm {
 
         /** Runs {@code task} for parts 0 .. parts-1 on this thread and the workers; rethrows the first failure. */
         void run(int parts, IntConsumer task) {
-            if (parts <= 1 || busy.isHeldByCurrentThread() || !busy.tryLock()) { // nested: run here
+            if (parts <= 1 || threads <= 1 || busy.isHeldByCurrentThread() || !busy.tryLock()) { // one thread, nested: here
                 for (int p = 0; p < parts; p++) {
                     task.accept(p);
                 }

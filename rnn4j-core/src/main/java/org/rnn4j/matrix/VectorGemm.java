@@ -188,7 +188,7 @@ public final class VectorGemm implements Gemm {
 
     @Override
     public void parallel(int parts, java.util.function.IntConsumer task) {
-        WORKERS.run(Math.min(parts, WORKERS.threads()) <= 1 ? 1 : parts, task);
+        WORKERS.run(parts, task);
     }
 
     /** Products with fewer multiply-adds (m·n·k) than this run on the calling thread only. */

@@ -33,7 +33,8 @@ final class DataParallel {
 
     DataParallel(LanguageModel model) {
         this.model = model;
-        this.replicas = new Replicas<>(model, () -> new LanguageModel(model.config()), LanguageModel::parameters);
+        this.replicas = new Replicas<>(model, () -> new LanguageModel(model.config()), LanguageModel::parameters,
+                (m, r) -> Replicas.copyCheckpointing(m.rnn(), r.rnn()));
     }
 
     /** Parts for a pass of T steps over B sequences: 1 when the pass is too small or there is one kernel thread. */
@@ -46,6 +47,7 @@ final class DataParallel {
     /** The pass of {@link LanguageModel#forwardBackward}, split into {@code p} parts by sequence. */
     SoftmaxCrossEntropy.Result forwardBackward(int[] tokens, int[] targets, int steps, int batch, RecurrentState state,
             float scale, Rng dropoutRng, int p) {
+        lastRun = false; // until this pass has completed
         prepare(p, batch, steps);
         Rng[] dropout = Replicas.dropout(dropoutRng, model.config().dropout() > 0f, p);
         Kernels.parallel(p, i -> {
@@ -80,6 +82,7 @@ final class DataParallel {
             throw new IllegalArgumentException("state of batch " + out.batch() + " given for the last training pass's "
                     + "batch of " + batch);
         }
+        model.checkState(out, batch);
         for (Part part : parts) {
             part.model.rnn().copyStateAfter(t, part.state);
             part.copyRowsTo(out);
@@ -89,12 +92,6 @@ final class DataParallel {
 
     private void prepare(int p, int batch, int steps) {
         replicas.reserve(p);
-        int every = model.rnn().checkpointEvery();
-        for (int i = 1; i < p; i++) {
-            if (replicas.part(i).rnn().checkpointEvery() != every) {
-                replicas.part(i).rnn().setCheckpointEvery(every);
-            }
-        }
         if (parts.length != p || this.batch != batch || parts[0].steps != steps) {
             parts = new Part[p];
             for (int i = 0; i < p; i++) {

@@ -156,10 +156,7 @@ public final class LanguageModel {
         int parts = DataParallel.parts(config, steps, batch);
         if (parts > 1) { // sequences split across the kernel threads, each part through the whole pass
             checkTokens(tokens, targets, checkBatch(tokens, targets, steps, batch));
-            if (state.batch() != batch || state.numLayers() != rnn.numLayers()) {
-                throw new IllegalArgumentException("state of " + state.numLayers() + " layers and batch " + state.batch()
-                        + " given for " + rnn.numLayers() + " layers and batch " + batch);
-            }
+            checkState(state, batch);
             if (parallel == null) {
                 parallel = new DataParallel(this);
             }
@@ -200,6 +197,17 @@ public final class LanguageModel {
             parallel.copyStateAfter(t, out);
         } else {
             rnn.copyStateAfter(t, out);
+        }
+    }
+
+    /** A state of the stack's layers (B × S_k each), checked before a pass is split. */
+    void checkState(RecurrentState state, int batch) {
+        if (state.numLayers() != rnn.numLayers()) {
+            throw new IllegalArgumentException("state has " + state.numLayers() + " layers but the model has "
+                    + rnn.numLayers());
+        }
+        for (int k = 0; k < rnn.numLayers(); k++) {
+            state.layer(k).requireShape(batch, rnn.layer(k).stateSize(), "state of layer " + k);
         }
     }
 

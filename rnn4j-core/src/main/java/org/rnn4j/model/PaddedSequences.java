@@ -83,7 +83,6 @@ public record PaddedSequences(int batch, int steps, int[] tokens, int[] lengths)
         return lengths.clone();
     }
 
-    /** Throws unless every token is in [0, vocabSize); {@code what} names the sequences in the message. */
     /** Sequences b0 .. b1−1, with the same T. */
     PaddedSequences rows(int b0, int b1) {
         int n = b1 - b0;
@@ -94,6 +93,7 @@ public record PaddedSequences(int batch, int steps, int[] tokens, int[] lengths)
         return new PaddedSequences(n, steps, tok, java.util.Arrays.copyOfRange(lengths, b0, b1));
     }
 
+    /** Throws unless every token is in [0, vocabSize); {@code what} names the sequences in the message. */
     void checkIds(int vocabSize, String what) {
         for (int b = 0; b < batch; b++) {
             for (int t = 0; t < lengths[b]; t++) {

@@ -2,6 +2,7 @@ package org.rnn4j.model;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.rnn4j.matrix.ArrayKernels;
@@ -13,7 +14,9 @@ import org.rnn4j.nn.Parameter;
 /**
  * The models of a data-parallel training pass (see {@link DataParallel}): part 0 is the model itself, part
  * p ≥ 1 a replica of the same config, made on first use, that copies the model's weights at the start of each
- * pass and keeps gradients of its own, which {@link #sumGradients} then adds into the model's.
+ * pass and keeps gradients of its own, which {@link #sumGradients} then adds into the model's. Runtime
+ * settings that are not part of the config (gradient checkpointing) are copied into the replicas before
+ * every pass.
  *
  * @param <M> the model class
  */
@@ -26,12 +29,25 @@ final class Replicas<M> {
     private final M model;
     private final Supplier<M> make;
     private final Function<M, List<Parameter>> parameters;
+    private final BiConsumer<M, M> settings;
     private final List<M> replicas = new ArrayList<>();
 
-    Replicas(M model, Supplier<M> make, Function<M, List<Parameter>> parameters) {
+    /**
+     * @param make a fresh model of the same config
+     * @param settings copies the model's runtime settings (first argument) into a replica (second)
+     */
+    Replicas(M model, Supplier<M> make, Function<M, List<Parameter>> parameters, BiConsumer<M, M> settings) {
         this.model = model;
         this.make = make;
         this.parameters = parameters;
+        this.settings = settings;
+    }
+
+    /** The runtime setting of a stack that a replica's stack must share: its gradient checkpointing. */
+    static void copyCheckpointing(RecurrentStack from, RecurrentStack to) {
+        if (to.checkpointEvery() != from.checkpointEvery()) {
+            to.setCheckpointEvery(from.checkpointEvery());
+        }
     }
 
     /**
@@ -69,10 +85,13 @@ final class Replicas<M> {
         return minFmas;
     }
 
-    /** Makes the replicas that {@code parts} parts need; call before the parts start. */
+    /** Makes the replicas that {@code parts} parts need and gives them the model's settings; call before the parts start. */
     void reserve(int parts) {
         while (replicas.size() < parts - 1) {
             replicas.add(make.get());
+        }
+        for (int p = 1; p < parts; p++) {
+            settings.accept(model, replicas.get(p - 1));
         }
     }
 

@@ -168,7 +168,10 @@ public final class Seq2Seq implements StepDecoder {
         batch.source().checkIds(config.sourceVocabSize(), "source"); // before the split: positions in the whole batch
         TeacherForcedDecoder.checkTargets(batch.target(), config.targetVocabSize());
         if (replicas == null) {
-            replicas = new Replicas<>(this, () -> new Seq2Seq(config), Seq2Seq::parameters);
+            replicas = new Replicas<>(this, () -> new Seq2Seq(config), Seq2Seq::parameters, (m, r) -> {
+                Replicas.copyCheckpointing(m.encoder(), r.encoder());
+                Replicas.copyCheckpointing(m.decoder(), r.decoder());
+            });
         }
         replicas.reserve(parts);
         Rng[] dropout = Replicas.dropout(dropoutRng, config.encoder().dropout() > 0f, parts);

@@ -38,42 +38,34 @@ final class SequenceLoss {
      */
     SequenceModel.Result compute(Matrix outputs, SequenceBatch batch, Matrix dOut) {
         int items = outputs.rows;
+        boolean[] mask = checkTargets(batch, items);
+        return config.task().isClassification() ? crossEntropy(outputs, batch, mask, dOut)
+                : squaredError(outputs, batch, mask, dOut);
+    }
+
+    /**
+     * Checks the batch's targets for {@code items} outputs: their count or shape, classes in [0, K) (or
+     * negative, for none) and finite values at the items that count. Returns the mask of those items.
+     */
+    boolean[] checkTargets(SequenceBatch batch, int items) {
         boolean[] mask = mask(batch, items);
         String per = config.shape() == SequenceShape.MANY_TO_ONE ? "one per sequence (B = " + batch.batch + ")"
                 : "one per step (T·B = " + items + ")";
-        return config.task().isClassification() ? crossEntropy(outputs, batch, mask, per, dOut)
-                : squaredError(outputs, batch, mask, per, dOut);
-    }
-
-    private SequenceModel.Result crossEntropy(Matrix logits, SequenceBatch batch, boolean[] mask, String per,
-                                              Matrix dOut) {
-        int items = logits.rows;
         int k = config.outputSize();
-        int[] y = batch.classTargets;
-        if (y == null || y.length != items) {
-            throw new IllegalArgumentException((y == null ? "the batch has no class targets" : "the batch has "
-                    + y.length + " class targets") + "; a " + config.task().id() + " model needs " + per);
-        }
-        itemTargets = itemTargets != null && itemTargets.length == items ? itemTargets : new int[items];
-        int correct = 0;
-        for (int i = 0; i < items; i++) {
-            if (mask[i] && y[i] >= k) {
-                throw new IllegalArgumentException("target " + y[i] + " of " + item(batch, i) + " is not one of the " + k
-                        + " classes 0.." + (k - 1));
+        if (config.task().isClassification()) {
+            int[] y = batch.classTargets;
+            if (y == null || y.length != items) {
+                throw new IllegalArgumentException((y == null ? "the batch has no class targets" : "the batch has "
+                        + y.length + " class targets") + "; a " + config.task().id() + " model needs " + per);
             }
-            itemTargets[i] = mask[i] && y[i] >= 0 ? y[i] : SequenceBatch.NO_TARGET;
-            if (itemTargets[i] >= 0 && argmax(logits, i) == itemTargets[i]) {
-                correct++;
+            for (int i = 0; i < items; i++) {
+                if (mask[i] && y[i] >= k) {
+                    throw new IllegalArgumentException("target " + y[i] + " of " + item(batch, i) + " is not one of the "
+                            + k + " classes 0.." + (k - 1));
+                }
             }
+            return mask;
         }
-        SoftmaxCrossEntropy.Result r = SoftmaxCrossEntropy.forward(logits, itemTargets, dOut);
-        return new SequenceModel.Result(r.sum(), r.count(), correct);
-    }
-
-    private SequenceModel.Result squaredError(Matrix values, SequenceBatch batch, boolean[] mask, String per,
-                                              Matrix dOut) {
-        int items = values.rows;
-        int k = config.outputSize();
         Matrix y = batch.valueTargets;
         if (y == null || y.rows != items || y.cols != k) {
             throw new IllegalArgumentException((y == null ? "the batch has no value targets" : "the value targets are "
@@ -87,6 +79,27 @@ final class SequenceLoss {
                 }
             }
         }
+        return mask;
+    }
+
+    private SequenceModel.Result crossEntropy(Matrix logits, SequenceBatch batch, boolean[] mask, Matrix dOut) {
+        int items = logits.rows;
+        int[] y = batch.classTargets;
+        itemTargets = itemTargets != null && itemTargets.length == items ? itemTargets : new int[items];
+        int correct = 0;
+        for (int i = 0; i < items; i++) {
+            itemTargets[i] = mask[i] && y[i] >= 0 ? y[i] : SequenceBatch.NO_TARGET;
+            if (itemTargets[i] >= 0 && argmax(logits, i) == itemTargets[i]) {
+                correct++;
+            }
+        }
+        SoftmaxCrossEntropy.Result r = SoftmaxCrossEntropy.forward(logits, itemTargets, dOut);
+        return new SequenceModel.Result(r.sum(), r.count(), correct);
+    }
+
+    private SequenceModel.Result squaredError(Matrix values, SequenceBatch batch, boolean[] mask, Matrix dOut) {
+        int k = config.outputSize();
+        Matrix y = batch.valueTargets;
         MeanSquaredError.Result r = MeanSquaredError.forward(values, y, mask, dOut);
         return new SequenceModel.Result(r.sum(), r.count() / k, -1); // count items, not values
     }

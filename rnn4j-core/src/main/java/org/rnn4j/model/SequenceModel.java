@@ -168,9 +168,11 @@ public final class SequenceModel {
      * batch's row order.
      */
     private Result forwardBackwardSplit(SequenceBatch batch, float scale, Rng dropoutRng, int parts) {
-        checkInputs(batch); // before the split, so that a bad token is reported at its place in the whole batch
+        checkInputs(batch); // before the split, so that errors name their place in the whole batch
+        loss.checkTargets(batch, config.shape() == SequenceShape.MANY_TO_ONE ? batch.batch : batch.steps * batch.batch);
         if (replicas == null) {
-            replicas = new Replicas<>(this, () -> new SequenceModel(config), SequenceModel::parameters);
+            replicas = new Replicas<>(this, () -> new SequenceModel(config), SequenceModel::parameters,
+                    (m, r) -> Replicas.copyCheckpointing(m.rnn, r.rnn));
         }
         replicas.reserve(parts);
         Rng[] dropout = Replicas.dropout(dropoutRng, config.dropout() > 0f, parts);
@@ -192,6 +194,11 @@ public final class SequenceModel {
             correct = correct < 0 || r.correct() < 0 ? -1 : correct + r.correct();
         }
         return new Result(sum, count, correct);
+    }
+
+    /** The replicas of split training passes, or null before the first; for tests. */
+    Replicas<SequenceModel> replicas() {
+        return replicas;
     }
 
     /** How many parts the last training pass was split into across the kernel threads (1: not split). */

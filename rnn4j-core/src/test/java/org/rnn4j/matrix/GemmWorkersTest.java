@@ -47,6 +47,7 @@ class GemmWorkersTest {
             assertEquals(2, g.parallelism(), "outside a job");
             int[] seen = new int[2];
             for (int round = 0; round < 20; round++) { // the worker takes part 1 in some rounds, the caller in others
+                java.util.Arrays.fill(seen, 0);
                 g.parallel(2, part -> seen[part] = g.parallelism());
                 assertArrayEquals(new int[] {1, 1}, seen, "inside both parts");
             }
@@ -70,6 +71,25 @@ class GemmWorkersTest {
         order.clear();
         new ScalarGemm.Workers.Job(order::add, 2, Thread.currentThread(), 2).work(3); // no home part: a spare worker
         assertEquals(List.of(0, 1), order);
+    }
+
+    /** Every part runs, whether there are more parts than threads or one thread only. */
+    @Test
+    void everyPartRunsWhateverTheThreadCount() {
+        int savedThreads = ScalarGemm.threads();
+        try {
+            ScalarGemm g = new ScalarGemm();
+            for (int threads = 1; threads <= 2; threads++) {
+                ScalarGemm.setThreads(threads);
+                java.util.concurrent.atomic.AtomicIntegerArray ran = new java.util.concurrent.atomic.AtomicIntegerArray(5);
+                g.parallel(5, ran::incrementAndGet);
+                for (int p = 0; p < 5; p++) {
+                    assertEquals(1, ran.get(p), "part " + p + " of 5 at " + threads + " thread(s)");
+                }
+            }
+        } finally {
+            ScalarGemm.setThreads(savedThreads);
+        }
     }
 
     /** Many shared products over the same arrays, so that the worker takes part in some; returns a weak reference to one. */

@@ -75,8 +75,9 @@ class DataParallelTest {
             assertEquals(one.losses[pass].sum(), two.losses[pass].sum(), 1e-5 * Math.abs(one.losses[pass].sum()),
                     "loss, pass " + pass);
         }
-        for (int i = 0; i < one.grads.size(); i++) {
-            MatrixAssertions.assertCloseToScale(one.grads.get(i), two.grads.get(i), 1e-5, "gradient " + i);
+        for (int i = 0; i < one.grads.size(); i++) { // pass 0 starts from the initial (learned) state
+            MatrixAssertions.assertCloseToScale(one.grads0.get(i), two.grads0.get(i), 1e-5, "gradient " + i + ", pass 0");
+            MatrixAssertions.assertCloseToScale(one.grads.get(i), two.grads.get(i), 1e-5, "gradient " + i + ", pass 1");
         }
         for (int k = 0; k < layers; k++) {
             MatrixAssertions.assertCloseToScale(one.finalState.layer(k), two.finalState.layer(k), 1e-5,
@@ -96,6 +97,42 @@ class DataParallelTest {
         for (int i = 0; i < a.grads.size(); i++) {
             assertArrayEquals(a.grads.get(i).data, b.grads.get(i).data, "gradient " + i);
         }
+    }
+
+    /**
+     * Only the second part's sequences are scored (targets −1 elsewhere), so its loss is the whole loss:
+     * with dropout it must differ from the same pass without, or the replica dropped nothing.
+     */
+    @Test
+    void theReplicaAppliesDropoutToo() {
+        ScalarGemm.setThreads(2);
+        double[] loss = new double[2];
+        for (int i = 0; i < 2; i++) {
+            LanguageModel model = LanguageModel.create(config(CellType.LSTM, 4, 2, false, i == 0 ? 0f : 0.5f),
+                    Init.RecurrentInit.PYTORCH, new Rng(11));
+            int[] tokens = new int[T * B];
+            int[] targets = new int[T * B];
+            Rng data = new Rng(17);
+            for (int j = 0; j < tokens.length; j++) {
+                tokens[j] = data.nextInt(V);
+                targets[j] = j % B < B / 2 ? -1 : data.nextInt(V); // part 0 holds sequences 0 .. B/2 − 1
+            }
+            loss[i] = model.forwardBackward(tokens, targets, T, B, model.newState(B), 1f).sum();
+            assertTrue(model.dataParallel().lastRunSplit());
+        }
+        assertTrue(Math.abs(loss[0] - loss[1]) > 1e-3, "loss without dropout " + loss[0] + ", with " + loss[1]);
+    }
+
+    @Test
+    void aStateOfTheWrongWidthIsRejectedBeforeTheSplit() {
+        ScalarGemm.setThreads(2);
+        LanguageModel model = LanguageModel.create(config(CellType.LSTM, 4, 1, false, 0f), Init.RecurrentInit.PYTORCH,
+                new Rng(3));
+        RecurrentState narrow = LanguageModel.create(config(CellType.RNN, 4, 1, false, 0f), Init.RecurrentInit.PYTORCH,
+                new Rng(3)).newState(B); // B × H where the LSTM needs B × 2H
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> model.forwardBackward(new int[T * B], new int[T * B], T, B, narrow, 1f));
+        assertTrue(e.getMessage().contains("state of layer 0"), e.getMessage());
     }
 
     @Test
@@ -125,8 +162,8 @@ class DataParallelTest {
         return b.build();
     }
 
-    private record Run(SoftmaxCrossEntropy.Result[] losses, List<Matrix> grads, RecurrentState finalState,
-                       RecurrentState stateAfter, boolean split) {
+    private record Run(SoftmaxCrossEntropy.Result[] losses, List<Matrix> grads0, List<Matrix> grads,
+                       RecurrentState finalState, RecurrentState stateAfter, boolean split) {
     }
 
     /** Two passes from the initial state with a weight change in between; gradients of the second pass. */
@@ -148,6 +185,7 @@ class DataParallelTest {
         int[] targets = new int[T * B];
         RecurrentState state = model.newState(B);
         SoftmaxCrossEntropy.Result[] losses = new SoftmaxCrossEntropy.Result[2];
+        List<Matrix> grads0 = null;
         for (int pass = 0; pass < 2; pass++) {
             for (int i = 0; i < tokens.length; i++) {
                 tokens[i] = data.nextInt(V);
@@ -156,6 +194,7 @@ class DataParallelTest {
             model.zeroGrad();
             losses[pass] = model.forwardBackward(tokens, targets, T, B, state, 1f / B);
             if (pass == 0) {
+                grads0 = model.parameters().stream().map(p -> p.grad.copy()).toList();
                 for (Parameter p : model.parameters()) { // a step of SGD, so that the replicas must copy new weights
                     for (int i = 0; i < p.size(); i++) {
                         p.value.data[p.value.offset + i] -= 0.5f * p.grad.data[p.grad.offset + i];
@@ -167,6 +206,6 @@ class DataParallelTest {
         RecurrentState after = model.newState(B);
         model.copyStateAfter(2, after);
         boolean split = model.dataParallel() != null && model.dataParallel().lastRunSplit();
-        return new Run(losses, grads, state.copy(), after, split);
+        return new Run(losses, grads0, grads, state.copy(), after, split);
     }
 }

@@ -121,6 +121,39 @@ class SequenceDataParallelTest {
     }
 
     @Test
+    void replicasCheckpointAsTheModelDoes() {
+        SequenceModelConfig config = config(SequenceTask.TAG, SequenceShape.MANY_TO_MANY, CellType.LSTM, false, true);
+        SequenceBatch batch = batch(config, new Rng(7));
+        Run plain = run(config, batch, 1);
+        ScalarGemm.setThreads(2);
+        SequenceModel model = SequenceModel.create(config, Init.RecurrentInit.PYTORCH, new Rng(13));
+        model.rnn().setCheckpointEvery(2);
+        model.zeroGrad();
+        SequenceModel.Result r = model.forwardBackward(batch, 1f / B, null);
+        assertEquals(2, model.replicas().part(1).rnn().checkpointEvery(), "the replica's checkpointing");
+        assertEquals(plain.result.sum(), r.sum(), 1e-5 * Math.abs(plain.result.sum()), "loss");
+        for (int i = 0; i < plain.grads.size(); i++) {
+            MatrixAssertions.assertCloseToScale(plain.grads.get(i), model.parameters().get(i).grad, 1e-5, "gradient " + i);
+        }
+    }
+
+    @Test
+    void aBadTargetIsReportedAtItsPlaceInTheWholeBatch() {
+        ScalarGemm.setThreads(2);
+        SequenceModelConfig config = config(SequenceTask.TAG, SequenceShape.MANY_TO_MANY, CellType.RNN, false, true);
+        SequenceModel model = SequenceModel.create(config, Init.RecurrentInit.PYTORCH, new Rng(3));
+        int[] tags = new int[T * B];
+        tags[B - 1] = K + 1; // step 0 of sequence B−1, in the second part
+        SequenceBatch batch = SequenceBatch.ofTokens(new int[T * B], T, B, null).withClassTargets(tags);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> model.forwardBackward(batch, 1f, null));
+        assertTrue(e.getMessage().contains("sequence " + (B - 1) + " at step 0"), e.getMessage());
+        SequenceBatch perSequence = SequenceBatch.ofTokens(new int[T * B], T, B, null).withClassTargets(new int[B]);
+        e = assertThrows(IllegalArgumentException.class, () -> model.forwardBackward(perSequence, 1f, null));
+        assertTrue(e.getMessage().contains(B + " class targets"), e.getMessage());
+    }
+
+    @Test
     void rowsOfABatchAreItsSequences() {
         SequenceModelConfig config = config(SequenceTask.TAG, SequenceShape.MANY_TO_MANY, CellType.RNN, false, true);
         SequenceBatch batch = batch(config, new Rng(5));
