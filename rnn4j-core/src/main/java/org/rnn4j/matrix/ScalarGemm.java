@@ -451,12 +451,18 @@ public final class ScalarGemm implements Gemm {
                 this.remaining = new AtomicInteger(parts);
             }
 
-            /** Runs part {@code home} if no one has taken it, then every part still unclaimed. */
+            /**
+             * Runs part {@code home} if no one has taken it, then every part still unclaimed: in order, or, for
+             * a thread without a home part here (more threads than parts), from the last, so that it does not
+             * take part 0 from the caller.
+             */
             void work(int home) {
                 if (home < parts && claimed.compareAndSet(home, 0, 1)) {
                     runPart(home);
                 }
-                for (int p = 0; p < parts; p++) {
+                boolean spare = home >= parts;
+                for (int i = 0; i < parts; i++) {
+                    int p = spare ? parts - 1 - i : i;
                     if (claimed.get(p) == 0 && claimed.compareAndSet(p, 0, 1)) {
                         runPart(p);
                     }

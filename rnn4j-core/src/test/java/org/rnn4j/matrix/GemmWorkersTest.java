@@ -69,8 +69,8 @@ class GemmWorkersTest {
         new ScalarGemm.Workers.Job(order::add, 4, Thread.currentThread(), 1).work(2);
         assertEquals(List.of(2, 0, 1, 3), order);
         order.clear();
-        new ScalarGemm.Workers.Job(order::add, 2, Thread.currentThread(), 2).work(3); // no home part: a spare worker
-        assertEquals(List.of(0, 1), order);
+        new ScalarGemm.Workers.Job(order::add, 3, Thread.currentThread(), 2).work(3); // no home part: a spare worker
+        assertEquals(List.of(2, 1, 0), order, "a spare worker takes the last parts first, leaving part 0 to the caller");
     }
 
     /** Every part runs, whether there are more parts than threads or one thread only. */
