@@ -56,6 +56,9 @@ final class DiagnoseCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Mixin
+    ThreadsOption kernelThreads = new ThreadsOption();
+
     @Option(names = "--model", paramLabel = "FILE", description = "A language model file (.safetensors).")
     Path model;
 

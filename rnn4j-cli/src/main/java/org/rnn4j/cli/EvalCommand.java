@@ -24,6 +24,9 @@ final class EvalCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Mixin
+    ThreadsOption kernelThreads = new ThreadsOption();
+
     @Option(names = "--model", required = true, paramLabel = "FILE", description = "A model file (.safetensors).")
     Path model;
 

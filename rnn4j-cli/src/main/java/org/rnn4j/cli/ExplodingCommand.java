@@ -48,6 +48,9 @@ final class ExplodingCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Mixin
+    ThreadsOption kernelThreads = new ThreadsOption();
+
     @Option(names = "--steps", paramLabel = "N", description = "Steps the gradient travels back: sequences of N+1 "
             + "inputs, from h_0 to h_N (default: ${DEFAULT-VALUE}).")
     int steps = 10;

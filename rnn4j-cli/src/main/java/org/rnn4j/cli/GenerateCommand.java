@@ -36,6 +36,9 @@ final class GenerateCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Mixin
+    ThreadsOption kernelThreads = new ThreadsOption();
+
     @Parameters(index = "0", paramLabel = "KIND", description = "sign-of-sum, echo, reverse, add or mackey-glass.")
     String kind;
 

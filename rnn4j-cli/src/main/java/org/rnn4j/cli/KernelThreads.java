@@ -48,6 +48,12 @@ final class KernelThreads {
         apply(threads);
     }
 
+    /** The backend and its threads, for the line a command prints at start: "vector(...), 2 threads". */
+    static String describe() {
+        int n = current();
+        return Kernels.backend().name() + ", " + n + (n == 1 ? " thread" : " threads");
+    }
+
     /** The threads the chosen backend splits large products over (1 for the naive reference). */
     static int current() {
         if (vectorBackend()) {

@@ -43,6 +43,7 @@ public final class Main implements Runnable {
         // picocli hands only Exceptions to the handler above; an OutOfMemoryError gets the same one-line treatment.
         CommandLine.IExecutionStrategy run = new CommandLine.RunLast();
         cl.setExecutionStrategy(parsed -> {
+            KernelThreads.Restore threads = ThreadsOption.applyTo(parsed); // before the command touches the kernels
             try {
                 return run.execute(parsed);
             } catch (OutOfMemoryError e) {
@@ -50,6 +51,8 @@ public final class Main implements Runnable {
                 err.println("rnn4j: " + Failures.describe(e));
                 err.flush();
                 return EXIT_FAILURE;
+            } finally {
+                threads.close();
             }
         });
         return cl;

@@ -44,6 +44,9 @@ final class PredictCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Mixin
+    ThreadsOption kernelThreads = new ThreadsOption();
+
     @Option(names = "--model", required = true, paramLabel = "FILE", description = "A task model file (.safetensors).")
     Path model;
 

@@ -25,6 +25,9 @@ final class SampleCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Mixin
+    ThreadsOption kernelThreads = new ThreadsOption();
+
     @Option(names = "--model", required = true, paramLabel = "FILE", description = "A model file (.safetensors).")
     Path model;
 

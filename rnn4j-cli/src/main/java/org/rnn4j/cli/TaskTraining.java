@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.rnn4j.io.TaskModelFile;
-import org.rnn4j.matrix.Kernels;
 import org.rnn4j.matrix.Rng;
 import org.rnn4j.optim.Optimizer;
 import org.rnn4j.optim.OptimizerSettings;
@@ -72,7 +71,7 @@ final class TaskTraining {
 
         p.description().forEach(err::println);
         err.printf("training: %d steps of B=%d (%.2f epochs of %d examples); validation every %d steps; kernels: %s%n",
-                steps, o.batch, (double) steps / perEpoch, task.trainSize(), o.evalEvery, Kernels.backend().name());
+                steps, o.batch, (double) steps / perEpoch, task.trainSize(), o.evalEvery, KernelThreads.describe());
         err.printf("optimizer: %s, learning rate %s%n", o.optimizer, opt.learningRate());
         if (o.checkpointEvery > 0) {
             err.printf("gradient checkpointing: activations kept for %d steps at a time, recomputed in backward%n", o.checkpointEvery);

@@ -25,7 +25,6 @@ import org.rnn4j.data.TokenLevel;
 import org.rnn4j.data.Vocabulary;
 import org.rnn4j.io.ModelFile;
 import org.rnn4j.matrix.Activation;
-import org.rnn4j.matrix.Kernels;
 import org.rnn4j.matrix.Rng;
 import org.rnn4j.model.CellType;
 import org.rnn4j.model.LanguageModel;
@@ -63,6 +62,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Mixin
+    ThreadsOption kernelThreads = new ThreadsOption();
 
     @Option(names = "--task", paramLabel = "lm|classify|tag|seq2seq|forecast", description = "What to train: a language "
             + "model on --text, or a classifier, tagger, encoder-decoder or forecaster on --data (default: ${DEFAULT-VALUE}).")
@@ -382,7 +384,7 @@ final class TrainCommand implements Callable<Integer> {
         err.printf("model: %s, %d parameters; %d steps of T=%d%s, B=%d (%.2f epochs); kernels: %s%n",
                 describe(config), model.parameterCount(), steps, seqLen, k[1] > seqLen ? " (back-propagating " + k[1] + ")" : "",
                 batch,
-                (double) steps / batches.windowsPerEpoch(), Kernels.backend().name());
+                (double) steps / batches.windowsPerEpoch(), KernelThreads.describe());
         err.printf("optimizer: %s, learning rate %s%n", optimizer, opt.learningRate());
         if (checkpointEvery > 0) {
             err.printf("gradient checkpointing: activations kept for %d steps at a time, recomputed in backward%n", checkpointEvery);

@@ -55,6 +55,9 @@ final class VanishingCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Mixin
+    ThreadsOption kernelThreads = new ThreadsOption();
+
     @Option(names = "--quick", description = "The short grid: lengths 10,20,50,100, 2 seeds, 3000 updates per run "
             + "(about five minutes on 2 cores).")
     boolean quick;

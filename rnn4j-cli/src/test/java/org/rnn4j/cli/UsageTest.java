@@ -38,6 +38,23 @@ class UsageTest {
         Cli.run("eval", "--model", "m", "--text", "t", "--bogus").assertUsageError("eval", "Unknown option", "'--bogus'");
     }
 
+    /**
+     * {@code --threads N} sets the kernel threads for the command (train reports them at start) and is undone
+     * afterwards; 0 is a usage error. bench keeps its own --threads, which takes a list.
+     */
+    @Test
+    void threadsOptionSetsTheKernelThreadsForTheCommand() {
+        int before = KernelThreads.current();
+        int other = before == 1 ? 2 : 1;
+        Cli.Run r = Cli.run("train", "--steps", "2", "--eval-every", "2", "--threads", Integer.toString(other), "--out",
+                dir.resolve("run").toString());
+        assertEquals(Main.EXIT_OK, r.exit(), r.transcript());
+        assertTrue(r.err().contains(other == 1 ? ", 1 thread" : ", 2 threads"), r.err());
+        assertEquals(before, KernelThreads.current(), "the thread count after the command");
+        Cli.run("train", "--threads", "0", "--out", out()).assertUsageError("train", "--threads must be at least 1");
+        Cli.run("sample", "--model", "m", "--threads", "x").assertUsageError("sample", "--threads");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"train", "sample", "eval"})
     void helpForEachCommand(String command) {
