@@ -231,7 +231,10 @@ public final class LanguageModel {
         }
     }
 
-    /** The logits (T·B × V) of the last {@link #forward}; overwritten by the gradient in forwardBackward. */
+    /**
+     * The logits (T·B × V) of the last {@link #forward}. A training pass overwrites them with their
+     * gradient, and one split across threads leaves only its first part's rows here.
+     */
     public Matrix logits() {
         return logits;
     }
