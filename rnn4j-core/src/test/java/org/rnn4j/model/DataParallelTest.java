@@ -8,14 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.rnn4j.matrix.Gemm;
-import org.rnn4j.matrix.Kernels;
 import org.rnn4j.matrix.Matrix;
 import org.rnn4j.matrix.MatrixAssertions;
 import org.rnn4j.matrix.Rng;
@@ -31,26 +28,11 @@ import org.rnn4j.nn.SoftmaxCrossEntropy;
  * passes, so the second one starts from the state the first one left and the replicas reuse their buffers
  * after an SGD-like change of the weights.
  */
+@ExtendWith(SplitPasses.class)
 class DataParallelTest {
     private static final int V = 7;
     private static final int T = 5;
     private static final int B = 19;
-    private final Gemm saved = Kernels.backend();
-    private final int savedThreads = ScalarGemm.threads();
-    private final long savedMinFmas = Replicas.minFmas();
-
-    @BeforeEach
-    void splitEvenSmallModels() {
-        Kernels.useBackend(new ScalarGemm()); // a backend whose thread count the test sets
-        Replicas.setMinFmas(0);
-    }
-
-    @AfterEach
-    void restore() {
-        Kernels.useBackend(saved);
-        ScalarGemm.setThreads(savedThreads);
-        Replicas.setMinFmas(savedMinFmas);
-    }
 
     static Stream<Arguments> models() {
         return Stream.of(
