@@ -1,6 +1,5 @@
 package org.rnn4j.model;
 
-import org.rnn4j.matrix.Kernels;
 import org.rnn4j.matrix.Matrix;
 import org.rnn4j.matrix.Rng;
 import org.rnn4j.nn.SoftmaxCrossEntropy;
@@ -49,21 +48,11 @@ final class DataParallel {
             float scale, Rng dropoutRng, int p) {
         lastRun = false; // until this pass has completed
         prepare(p, batch, steps);
-        Rng[] dropout = Replicas.dropout(dropoutRng, model.config().dropout() > 0f, p);
-        Kernels.parallel(p, i -> {
-            replicas.pull(i);
-            parts[i].run(tokens, targets, steps, state, scale, dropout[i]);
-        });
+        SoftmaxCrossEntropy.Result r = Replicas.total(replicas.train(p, batch, dropoutRng, model.config().dropout() > 0f,
+                (i, m, b0, b1, dropout) -> parts[i].run(tokens, targets, state, scale, dropout)));
         state.initial = false;
-        replicas.sumGradients(p);
-        double sum = 0;
-        int count = 0;
-        for (int i = 0; i < p; i++) {
-            sum += parts[i].result.sum();
-            count += parts[i].result.count();
-        }
         lastRun = true;
-        return new SoftmaxCrossEntropy.Result(sum, count);
+        return r;
     }
 
     /** The model's serial pass ran after the last split one. */
@@ -95,8 +84,8 @@ final class DataParallel {
         if (parts.length != p || this.batch != batch || parts[0].steps != steps) {
             parts = new Part[p];
             for (int i = 0; i < p; i++) {
-                int b0 = (int) ((long) batch * i / p), b1 = (int) ((long) batch * (i + 1) / p);
-                parts[i] = new Part(replicas.part(i), b0, b1, batch, steps);
+                parts[i] = new Part(replicas.part(i), Replicas.first(batch, p, i), Replicas.first(batch, p, i + 1), batch,
+                        steps);
             }
             this.batch = batch;
         }
@@ -112,7 +101,6 @@ final class DataParallel {
         final int[] tokens;  // (T · rows), time-major
         final int[] targets;
         final RecurrentState state;
-        SoftmaxCrossEntropy.Result result;
 
         Part(LanguageModel model, int b0, int b1, int batch, int steps) {
             this.model = model;
@@ -125,8 +113,8 @@ final class DataParallel {
             this.state = model.newState(rows);
         }
 
-        /** This part's pass, on the thread that runs it. */
-        void run(int[] allTokens, int[] allTargets, int steps, RecurrentState all, float scale, Rng dropout) {
+        /** This part's pass, on the thread that runs it; its rows of {@code all} take the final state. */
+        SoftmaxCrossEntropy.Result run(int[] allTokens, int[] allTargets, RecurrentState all, float scale, Rng dropout) {
             for (int t = 0; t < steps; t++) {
                 System.arraycopy(allTokens, t * batch + b0, tokens, t * rows, rows);
                 System.arraycopy(allTargets, t * batch + b0, targets, t * rows, rows);
@@ -136,8 +124,10 @@ final class DataParallel {
                 System.arraycopy(src.data, src.offset + b0 * src.cols, dst.data, dst.offset, rows * src.cols);
             }
             state.initial = all.initial;
-            result = model.forwardBackwardOnOneThread(tokens, targets, steps, rows, state, scale, dropout);
+            SoftmaxCrossEntropy.Result result = model.forwardBackwardOnOneThread(tokens, targets, steps, rows, state,
+                    scale, dropout);
             copyRowsTo(all);
+            return result;
         }
 
         void copyRowsTo(RecurrentState all) {

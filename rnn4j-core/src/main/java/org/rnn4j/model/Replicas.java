@@ -10,6 +10,7 @@ import org.rnn4j.matrix.Kernels;
 import org.rnn4j.matrix.Matrix;
 import org.rnn4j.matrix.Rng;
 import org.rnn4j.nn.Parameter;
+import org.rnn4j.nn.SoftmaxCrossEntropy;
 
 /**
  * The models of a data-parallel training pass (see {@link DataParallel}): part 0 is the model itself, part
@@ -85,6 +86,45 @@ final class Replicas<M> {
         return minFmas;
     }
 
+    /** What one part of a split pass does on its own thread: the pass of sequences b0 .. b1−1 on {@code model}. */
+    @FunctionalInterface
+    interface PartPass<M, R> {
+        R run(int part, M model, int b0, int b1, Rng dropout);
+    }
+
+    /** The first sequence of part p of n over a batch of B (p = n gives B). */
+    static int first(int batch, int parts, int part) {
+        return (int) ((long) batch * part / parts);
+    }
+
+    /**
+     * One split training pass over B sequences: each part's {@code pass} on its own thread, a replica copying
+     * the weights first, with the dropout generators of {@link #dropout}; then the replicas' gradients added
+     * into the model's. Returns the parts' results in order.
+     */
+    <R> List<R> train(int parts, int batch, Rng dropoutRng, boolean dropout, PartPass<M, R> pass) {
+        reserve(parts);
+        Rng[] rngs = dropout(dropoutRng, dropout, parts);
+        List<R> results = new ArrayList<>(java.util.Collections.nCopies(parts, null));
+        Kernels.parallel(parts, p -> {
+            pull(p);
+            results.set(p, pass.run(p, part(p), first(batch, parts, p), first(batch, parts, p + 1), rngs[p]));
+        });
+        sumGradients(parts);
+        return results;
+    }
+
+    /** The summed loss of a split pass's parts. */
+    static SoftmaxCrossEntropy.Result total(List<SoftmaxCrossEntropy.Result> parts) {
+        double sum = 0;
+        int count = 0;
+        for (SoftmaxCrossEntropy.Result r : parts) {
+            sum += r.sum();
+            count += r.count();
+        }
+        return new SoftmaxCrossEntropy.Result(sum, count);
+    }
+
     /** Makes the replicas that {@code parts} parts need and gives them the model's settings; call before the parts start. */
     void reserve(int parts) {
         while (replicas.size() < parts - 1) {
@@ -101,7 +141,7 @@ final class Replicas<M> {
     }
 
     /** On part p's own thread, before its pass: a replica copies the model's weights and clears its gradients. */
-    void pull(int p) {
+    private void pull(int p) {
         if (p == 0) {
             return;
         }
@@ -118,7 +158,7 @@ final class Replicas<M> {
      * it in order of the parts, so that a run is reproducible for a given number of threads. Null without
      * dropout.
      */
-    static Rng[] dropout(Rng rng, boolean dropout, int parts) {
+    private static Rng[] dropout(Rng rng, boolean dropout, int parts) {
         Rng[] r = new Rng[parts];
         r[0] = rng;
         for (int p = 1; p < parts; p++) {
@@ -131,7 +171,7 @@ final class Replicas<M> {
      * model.grad += Σ replica.grad over the first parts − 1 replicas, every parameter's values split evenly
      * across the kernel threads as one run of floats.
      */
-    void sumGradients(int parts) {
+    private void sumGradients(int parts) {
         List<Parameter> own = parameters.apply(model);
         long total = 0;
         for (Parameter q : own) {

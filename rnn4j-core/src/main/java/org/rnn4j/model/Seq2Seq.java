@@ -3,7 +3,6 @@ package org.rnn4j.model;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import org.rnn4j.matrix.Kernels;
 import org.rnn4j.matrix.Matrix;
 import org.rnn4j.matrix.Rng;
 import org.rnn4j.nn.Init;
@@ -173,24 +172,9 @@ public final class Seq2Seq implements StepDecoder {
                 Replicas.copyCheckpointing(m.decoder(), r.decoder());
             });
         }
-        replicas.reserve(parts);
-        Rng[] dropout = Replicas.dropout(dropoutRng, config.encoder().dropout() > 0f, parts);
-        SoftmaxCrossEntropy.Result[] results = new SoftmaxCrossEntropy.Result[parts];
-        int b = batch.batch();
-        Kernels.parallel(parts, p -> {
-            replicas.pull(p);
-            int b0 = (int) ((long) b * p / parts), b1 = (int) ((long) b * (p + 1) / parts);
-            Seq2SeqBatch rows = new Seq2SeqBatch(batch.source().rows(b0, b1), batch.target().rows(b0, b1));
-            results[p] = replicas.part(p).forwardBackwardOnOneThread(rows, scale, dropout[p]);
-        });
-        replicas.sumGradients(parts);
-        double sum = 0;
-        int count = 0;
-        for (SoftmaxCrossEntropy.Result r : results) {
-            sum += r.sum();
-            count += r.count();
-        }
-        return new SoftmaxCrossEntropy.Result(sum, count);
+        return Replicas.total(replicas.train(parts, batch.batch(), dropoutRng, config.encoder().dropout() > 0f,
+                (p, m, b0, b1, dropout) -> m.forwardBackwardOnOneThread(new Seq2SeqBatch(batch.source().rows(b0, b1),
+                        batch.target().rows(b0, b1)), scale, dropout)));
     }
 
     /** How many parts the last training pass was split into across the kernel threads (1: not split). */

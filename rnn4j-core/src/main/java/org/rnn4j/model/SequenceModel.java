@@ -174,16 +174,8 @@ public final class SequenceModel {
             replicas = new Replicas<>(this, () -> new SequenceModel(config), SequenceModel::parameters,
                     (m, r) -> Replicas.copyCheckpointing(m.rnn, r.rnn));
         }
-        replicas.reserve(parts);
-        Rng[] dropout = Replicas.dropout(dropoutRng, config.dropout() > 0f, parts);
-        Result[] results = new Result[parts];
-        int b = batch.batch;
-        Kernels.parallel(parts, p -> {
-            replicas.pull(p);
-            int b0 = (int) ((long) b * p / parts), b1 = (int) ((long) b * (p + 1) / parts);
-            results[p] = replicas.part(p).forwardBackwardOnOneThread(batch.rows(b0, b1), scale, dropout[p]);
-        });
-        replicas.sumGradients(parts);
+        List<Result> results = replicas.train(parts, batch.batch, dropoutRng, config.dropout() > 0f,
+                (p, m, b0, b1, dropout) -> m.forwardBackwardOnOneThread(batch.rows(b0, b1), scale, dropout));
         gatherOutputs(batch, parts);
         double sum = 0;
         int count = 0;
@@ -213,7 +205,7 @@ public final class SequenceModel {
         boolean perStep = config.shape() == SequenceShape.MANY_TO_MANY;
         gathered = resize(gathered, perStep ? batch.steps * b : b, k);
         for (int p = 0; p < parts; p++) {
-            int b0 = (int) ((long) b * p / parts), n = (int) ((long) b * (p + 1) / parts) - b0;
+            int b0 = Replicas.first(b, parts, p), n = Replicas.first(b, parts, p + 1) - b0;
             Matrix out = replicas.part(p).outputs;
             for (int t = 0; t < (perStep ? batch.steps : 1); t++) {
                 System.arraycopy(out.data, out.offset + t * n * k, gathered.data, (t * b + b0) * k, n * k);
